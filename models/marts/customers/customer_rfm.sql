@@ -1,0 +1,120 @@
+-- one row per customer in dim_customers: recency, frequency, monetary value, 1-5 scores, segment
+with
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+orders as (
+    select * from {{ ref('int_orders_totalled') }}
+),
+
+segment_map as (
+    select * from {{ ref('rfm_segment_map') }}
+),
+
+as_of as (
+    select * from {{ ref('int_as_of_date') }}
+),
+
+order_totals as (
+    -- orders after the as-of date do not exist yet from the as-of date's point of view
+    select
+        orders.customer_id,
+        max(orders.ordered_on) as last_order_date,
+        count(distinct orders.order_id) as frequency,
+        sum(orders.order_amount) as monetary
+    from orders
+    cross join as_of
+    where orders.is_revenue_order
+        and orders.ordered_on < as_of.as_of_date
+    group by orders.customer_id
+),
+
+measured as (
+    select
+        customers.customer_id,
+        order_totals.last_order_date,
+        {{ dbt.datediff('order_totals.last_order_date', 'as_of.as_of_date', 'day') }} as recency_days,
+        coalesce(order_totals.frequency, 0) as frequency,
+        coalesce(order_totals.monetary, 0) as monetary,
+        order_totals.customer_id is not null as has_orders,
+        as_of.as_of_date
+    from customers
+    cross join as_of
+    left join order_totals
+        on customers.customer_id = order_totals.customer_id
+),
+
+-- quintiles over customers with orders; 5 is the most recent, most frequent, highest spending;
+-- equal values are split by customer_id (lower id, lower score) so scores are deterministic
+scored as (
+    select
+        *,
+        ntile(5) over (order by recency_days desc, customer_id) as r_score,
+        ntile(5) over (order by frequency, customer_id) as f_score,
+        ntile(5) over (order by monetary, customer_id) as m_score
+    from measured
+    where has_orders
+),
+
+unscored as (
+    select
+        *,
+        cast(null as integer) as r_score,
+        cast(null as integer) as f_score,
+        cast(null as integer) as m_score
+    from measured
+    where not has_orders
+),
+
+all_customers as (
+    select * from scored
+    union all
+    select * from unscored
+),
+
+segment_matches as (
+    select
+        all_customers.customer_id,
+        segment_map.rfm_segment,
+        segment_map.rfm_group,
+        row_number() over (
+            partition by all_customers.customer_id order by segment_map.precedence
+        ) as match_rank
+    from all_customers
+    inner join segment_map
+        on (
+            all_customers.has_orders
+            and all_customers.r_score between segment_map.r_min and segment_map.r_max
+            and all_customers.f_score between segment_map.f_min and segment_map.f_max
+            and all_customers.m_score between segment_map.m_min and segment_map.m_max
+        )
+        or (not all_customers.has_orders and segment_map.r_min is null)
+),
+
+segmented as (
+    select
+        all_customers.customer_id,
+        all_customers.as_of_date,
+        all_customers.last_order_date,
+        all_customers.recency_days,
+        all_customers.frequency,
+        all_customers.monetary,
+        cast(all_customers.r_score as {{ dbt.type_int() }}) as r_score,
+        cast(all_customers.f_score as {{ dbt.type_int() }}) as f_score,
+        cast(all_customers.m_score as {{ dbt.type_int() }}) as m_score,
+        {{ dbt.concat([
+            dbt.cast('all_customers.r_score', dbt.type_string()),
+            dbt.cast('all_customers.f_score', dbt.type_string()),
+            dbt.cast('all_customers.m_score', dbt.type_string()),
+        ]) }} as rfm_cell,
+        segment_matches.rfm_segment,
+        segment_matches.rfm_group
+    from all_customers
+    left join segment_matches
+        on all_customers.customer_id = segment_matches.customer_id
+        and segment_matches.match_rank = 1
+)
+
+select * from segmented

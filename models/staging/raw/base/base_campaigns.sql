@@ -1,0 +1,45 @@
+-- one row per distinct raw campaign row: parsed, with the reason it cannot be used (null if usable)
+{% set raw_columns = [
+    'campaign_id', 'campaign_name', 'sent_at', 'subject', 'cost', 'experiment_id', 'variant',
+    'planned_share',
+] %}
+
+with
+
+source as (
+    select * from {{ ref('raw_campaigns') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('campaign_id', 'bigint') }} as campaign_id,
+        trim(campaign_name) as campaign_name,
+        {{ parse_as('sent_at', 'timestamp') }} as sent_at,
+        trim(subject) as subject,
+        coalesce({{ parse_as('cost', 'double') }}, 0) as cost,
+        nullif(trim(experiment_id), '') as experiment_id,
+        nullif(lower(trim(variant)), '') as variant,
+        {{ parse_as('planned_share', 'double') }} as planned_share,
+        campaign_id as record_key,
+        raw_record,
+        empty_fields,
+        copies,
+        case
+            when {{ parse_as('campaign_id', 'bigint') }} is null then 'invalid_campaign_id'
+            when {{ parse_as('sent_at', 'timestamp') }} is null then 'unparseable_sent_at'
+        end as row_rejection_reason
+    from distinct_rows
+),
+
+validated as (
+    select
+        *,
+        {{ rejection_after_key_conflicts(['campaign_id']) }} as rejection_reason
+    from parsed
+)
+
+select * from validated

@@ -1,0 +1,60 @@
+-- one row per distinct raw order line: parsed, with the reason it cannot be used (null if usable)
+{% set raw_columns = ['order_id', 'product_id', 'quantity', 'unit_price'] %}
+
+with
+
+source as (
+    select * from {{ ref('raw_order_items') }}
+),
+
+orders as (
+    select * from {{ ref('stg_orders') }}
+),
+
+products as (
+    select * from {{ ref('stg_products') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('order_id', 'bigint') }} as order_id,
+        {{ parse_as('product_id', 'bigint') }} as product_id,
+        {{ parse_as('quantity', 'integer') }} as quantity,
+        {{ parse_as('unit_price', 'double') }} as unit_price,
+        {{ dbt.concat(["coalesce(order_id, '')", "'-'", "coalesce(product_id, '')"]) }} as record_key,
+        raw_record,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.order_id is null then 'invalid_order_id'
+            when parsed.product_id is null then 'invalid_product_id'
+            when parsed.quantity is null or parsed.quantity <= 0 then 'non_positive_quantity'
+            when parsed.unit_price is null or parsed.unit_price <= 0 then 'non_positive_unit_price'
+            when orders.order_id is null then 'unknown_or_rejected_order'
+            when products.product_id is null then 'unknown_product'
+        end as row_rejection_reason
+    from parsed
+    left join orders
+        on parsed.order_id = orders.order_id
+    left join products
+        on parsed.product_id = products.product_id
+),
+
+validated as (
+    select
+        *,
+        {{ rejection_after_key_conflicts(['order_id', 'product_id']) }} as rejection_reason
+    from checked
+)
+
+select * from validated

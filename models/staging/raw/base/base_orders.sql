@@ -1,0 +1,55 @@
+-- one row per distinct raw order row: parsed, with the reason it cannot be used (null if usable)
+{% set raw_columns = ['order_id', 'customer_id', 'ordered_at', 'channel', 'status', 'discount_used'] %}
+{% set future_cutoff = date_var_or('future_date_cutoff', dbt.current_timestamp()) %}
+
+with
+
+source as (
+    select * from {{ ref('raw_orders') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('order_id', 'bigint') }} as order_id,
+        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        {{ parse_as('ordered_at', 'timestamp') }} as ordered_at,
+        lower(trim(channel)) as channel,
+        lower(trim(status)) as order_status,
+        coalesce({{ parse_as('discount_used', 'boolean') }}, false) as discount_used,
+        order_id as record_key,
+        raw_record,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.order_id is null then 'invalid_order_id'
+            when parsed.ordered_at is null then 'unparseable_ordered_at'
+            when parsed.ordered_at > {{ future_cutoff }} then 'future_ordered_at'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+),
+
+validated as (
+    select
+        *,
+        {{ rejection_after_key_conflicts(['order_id']) }} as rejection_reason
+    from checked
+)
+
+select * from validated

@@ -1,0 +1,38 @@
+-- one row per distinct raw product row: parsed, with the reason it cannot be used (null if usable)
+{% set raw_columns = ['product_id', 'name', 'category', 'price'] %}
+
+with
+
+source as (
+    select * from {{ ref('raw_products') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('product_id', 'bigint') }} as product_id,
+        trim(name) as product_name,
+        lower(trim(category)) as category,
+        {{ parse_as('price', 'double') }} as price,
+        product_id as record_key,
+        raw_record,
+        empty_fields,
+        copies,
+        case
+            when {{ parse_as('product_id', 'bigint') }} is null then 'invalid_product_id'
+            when nullif(trim(category), '') is null then 'missing_category'
+        end as row_rejection_reason
+    from distinct_rows
+),
+
+validated as (
+    select
+        *,
+        {{ rejection_after_key_conflicts(['product_id']) }} as rejection_reason
+    from parsed
+)
+
+select * from validated

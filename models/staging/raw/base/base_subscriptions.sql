@@ -1,0 +1,54 @@
+-- one row per distinct raw list event: parsed, with the reason it cannot be used (null if usable)
+{% set raw_columns = ['subscription_event_id', 'customer_id', 'email', 'event_type', 'event_at'] %}
+
+with
+
+source as (
+    select * from {{ ref('raw_subscriptions') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('subscription_event_id', 'bigint') }} as subscription_event_id,
+        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        lower(trim(email)) as email,
+        lower(trim(event_type)) as event_type,
+        {{ parse_as('event_at', 'timestamp') }} as event_at,
+        subscription_event_id as record_key,
+        raw_record,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.subscription_event_id is null then 'invalid_subscription_event_id'
+            when parsed.event_type not in ('subscribe', 'unsubscribe', 'complaint')
+                or parsed.event_type is null then 'unknown_event_type'
+            when parsed.event_at is null then 'unparseable_event_at'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+),
+
+validated as (
+    select
+        *,
+        {{ rejection_after_key_conflicts(['subscription_event_id']) }} as rejection_reason
+    from checked
+)
+
+select * from validated

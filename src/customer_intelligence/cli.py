@@ -1,0 +1,89 @@
+"""`customer-intel`: generate sample data, run the dbt build, summarise what it made."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+from customer_intelligence import settings
+
+
+
+def project_dir() -> Path:
+    """The dbt project: the nearest folder upwards holding dbt_project.yml, else this checkout."""
+    for folder in (Path.cwd(), *Path.cwd().parents):
+        if (folder / "dbt_project.yml").is_file():
+            return folder
+    return Path(__file__).resolve().parents[2]
+
+
+def run_dbt(arguments: list[str]) -> int:
+    folder = project_dir()
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt) if dbt.exists() else "dbt", *arguments]
+    command += ["--project-dir", str(folder), "--profiles-dir", str(folder)]
+    return subprocess.call(command)
+
+
+def build(args: argparse.Namespace) -> int:
+    settings.check_database_path(settings.duckdb_path())
+    settings.ensure_export_dir(settings.export_dir())
+    return run_dbt(["build", *args.dbt_args])
+
+
+def generate(args: argparse.Namespace) -> int:
+    from customer_intelligence.generate import generate_dataset
+
+    counts = generate_dataset(
+        args.customers, seed=args.seed, out_dir=args.out, fmt=args.format, truth_dir=args.truth_out
+    )
+    for table, rows in counts.items():
+        print(f"{table:<22}{rows:>12,} rows")
+    return 0
+
+
+def summary(_: argparse.Namespace) -> int:
+    from customer_intelligence.summary import print_summary
+
+    print_summary(settings.duckdb_path(), settings.export_dir())
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="customer-intel", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    build_command = commands.add_parser("build", help="run `dbt build` on the project")
+    build_command.add_argument(
+        "dbt_args", nargs=argparse.REMAINDER, help="extra arguments passed to dbt build"
+    )
+    build_command.set_defaults(handler=build)
+
+    generate_command = commands.add_parser("generate", help="write a synthetic data set")
+    generate_command.add_argument("--customers", type=int, default=2000)
+    generate_command.add_argument("--seed", type=int, default=42)
+    generate_command.add_argument("--out", default="generated")
+    generate_command.add_argument("--format", choices=("csv", "parquet"), default="csv")
+    generate_command.add_argument(
+        "--truth-out", default=None, help="ground-truth folder (default: OUT/ground_truth)"
+    )
+    generate_command.set_defaults(handler=generate)
+
+    summary_command = commands.add_parser("summary", help="print rows per mart and RFM segments")
+    summary_command.set_defaults(handler=summary)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except settings.ConfigurationError as error:
+        print(f"customer-intel: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

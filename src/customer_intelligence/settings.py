@@ -1,0 +1,74 @@
+"""Where the database and the exports live, and checks that fail with a message saying what to do."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DUCKDB_PATH = "customer_intelligence.duckdb"
+DEFAULT_EXPORT_DIR = "exports"
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the user must change; the message names it and the fix."""
+
+
+def duckdb_path() -> Path:
+    return Path(os.environ.get("DUCKDB_PATH") or DEFAULT_DUCKDB_PATH)
+
+
+def export_dir() -> Path:
+    return Path(os.environ.get("EXPORT_DIR") or DEFAULT_EXPORT_DIR)
+
+
+def check_database_path(path: Path) -> None:
+    """Fail early and clearly on a DUCKDB_PATH that cannot be opened for writing."""
+    if path.is_dir():
+        raise ConfigurationError(
+            f"DUCKDB_PATH={path} is a folder. Set DUCKDB_PATH to a file path, "
+            f"for example DUCKDB_PATH={path / DEFAULT_DUCKDB_PATH}"
+        )
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ConfigurationError(
+            f"DUCKDB_PATH={path}: the folder {folder} does not exist. Create it "
+            f"(mkdir -p {folder}) or point DUCKDB_PATH at an existing folder."
+        )
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ConfigurationError(
+            f"DUCKDB_PATH={path} is not writable. Point DUCKDB_PATH at a file in a folder "
+            "you can write to."
+        )
+    try:
+        duckdb.connect(str(path)).close()
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise ConfigurationError(
+                f"The database {path} is locked by another process ({_lock_holder(error)}). "
+                "DuckDB allows one writer per file: close the program holding it (a BI tool, a "
+                "notebook, another dbt run) and try again, or set DUCKDB_PATH to another file. "
+                "BI tools can read the Parquet copies under EXPORT_DIR instead."
+            ) from error
+        raise ConfigurationError(
+            f"DUCKDB_PATH={path} cannot be opened as a DuckDB database: {error}. "
+            "If it is not a DuckDB file, point DUCKDB_PATH at a new file name."
+        ) from error
+
+
+def _lock_holder(error: Exception) -> str:
+    text = str(error)
+    marker = "Conflicting lock is held in"
+    return text[text.index(marker) + len(marker) :].strip() if marker in text else "unknown holder"
+
+
+def ensure_export_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigurationError(
+            f"EXPORT_DIR={path} cannot be created ({error.strerror}). "
+            "Set EXPORT_DIR to a folder you can write to."
+        ) from error
+    return path

@@ -7,21 +7,21 @@
 with
 
 {% for entity in bases %}
-{{ entity }} as (
-    select * from {{ ref('base_' ~ entity) }}
-),
+    {{ entity }} as (
+        select * from {{ ref('base_' ~ entity) }}
+    ),
 {% endfor %}
 
 rejected as (
     {% for entity in bases %}
-    select
-        'raw_{{ entity }}' as source_table,
-        record_key,
-        rejection_reason as reason,
-        raw_record
-    from {{ entity }}
-    where rejection_reason is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            'raw_{{ entity }}' as source_table,
+            record_key,
+            rejection_reason as reason,
+            raw_record
+        from {{ entity }}
+        where rejection_reason is not null
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 )
 

@@ -11,50 +11,65 @@ rejected_rows as (
 ),
 
 {% for entity in bases %}
-raw_{{ entity }} as (
-    select * from {{ ref('raw_' ~ entity) }}
-),
+    raw_{{ entity }} as (
+        select * from {{ ref('raw_' ~ entity) }}
+    ),
 
-base_{{ entity }} as (
-    select * from {{ ref('base_' ~ entity) }}
-),
+    base_{{ entity }} as (
+        select * from {{ ref('base_' ~ entity) }}
+    ),
 
-stg_{{ entity }} as (
-    select * from {{ ref('stg_' ~ entity) }}
-),
+    stg_{{ entity }} as (
+        select * from {{ ref('stg_' ~ entity) }}
+    ),
 {% endfor %}
 
-rejected_counts as (
+stage_counts as (
+    {%- for entity in bases %}
+        select
+            'raw_{{ entity }}' as source_table,
+            'raw' as row_stage,
+            count(*) as row_count
+        from raw_{{ entity }}
+        union all
+        select
+            'raw_{{ entity }}' as source_table,
+            'staged' as row_stage,
+            count(*) as row_count
+        from stg_{{ entity }}
+        union all
+        select
+            'raw_{{ entity }}' as source_table,
+            'exact_duplicates' as row_stage,
+            coalesce(sum(copies - 1), 0) as row_count
+        from base_{{ entity }}
+        union all
+    {%- endfor %}
     select
         source_table,
-        count(*) as rejected_rows
+        'rejected' as row_stage,
+        count(*) as row_count
     from rejected_rows
     group by source_table
 ),
 
-counts as (
-    {% for entity in bases %}
-    select
-        'raw_{{ entity }}' as source_table,
-        (select count(*) from raw_{{ entity }}) as raw_rows,
-        (select count(*) from stg_{{ entity }}) as staged_rows,
-        (select coalesce(sum(copies - 1), 0) from base_{{ entity }}) as exact_duplicates_removed
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
-),
-
 reconciled as (
     select
-        counts.source_table,
-        counts.raw_rows,
-        counts.staged_rows,
-        coalesce(rejected_counts.rejected_rows, 0) as rejected_rows,
-        counts.exact_duplicates_removed,
-        counts.raw_rows - counts.staged_rows - coalesce(rejected_counts.rejected_rows, 0)
-        - counts.exact_duplicates_removed as unaccounted_rows
-    from counts
-    left join rejected_counts
-        on counts.source_table = rejected_counts.source_table
+        source_table,
+        sum(case when row_stage = 'raw' then row_count else 0 end) as raw_rows,
+        sum(case when row_stage = 'staged' then row_count else 0 end) as staged_rows,
+        sum(case when row_stage = 'rejected' then row_count else 0 end) as rejected_rows,
+        sum(case when row_stage = 'exact_duplicates' then row_count else 0 end)
+            as exact_duplicates_removed
+    from stage_counts
+    group by source_table
+),
+
+accounted as (
+    select
+        *,
+        raw_rows - staged_rows - rejected_rows - exact_duplicates_removed as unaccounted_rows
+    from reconciled
 )
 
-select * from reconciled
+select * from accounted

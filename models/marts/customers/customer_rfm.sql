@@ -21,29 +21,41 @@ order_totals as (
     -- orders after the as-of date do not exist yet from the as-of date's point of view
     select
         orders.customer_id,
+        as_of.as_of_date,
         max(orders.ordered_on) as last_order_date,
         count(distinct orders.order_id) as frequency,
         sum(orders.order_amount) as monetary
     from orders
     cross join as_of
-    where orders.is_revenue_order
+    where
+        orders.is_revenue_order
         and orders.ordered_on < as_of.as_of_date
-    group by orders.customer_id
+    group by
+        orders.customer_id,
+        as_of.as_of_date
+),
+
+order_recency as (
+    select
+        *,
+        {{ dbt.datediff('last_order_date', 'as_of_date', 'day') }}
+            as recency_days
+    from order_totals
 ),
 
 measured as (
     select
         customers.customer_id,
-        order_totals.last_order_date,
-        {{ dbt.datediff('order_totals.last_order_date', 'as_of.as_of_date', 'day') }} as recency_days,
-        coalesce(order_totals.frequency, 0) as frequency,
-        coalesce(order_totals.monetary, 0) as monetary,
-        order_totals.customer_id is not null as has_orders,
-        as_of.as_of_date
+        order_recency.last_order_date,
+        order_recency.recency_days,
+        as_of.as_of_date,
+        coalesce(order_recency.frequency, 0) as frequency,
+        coalesce(order_recency.monetary, 0) as monetary,
+        order_recency.customer_id is not null as has_orders
     from customers
     cross join as_of
-    left join order_totals
-        on customers.customer_id = order_totals.customer_id
+    left join order_recency
+        on customers.customer_id = order_recency.customer_id
 ),
 
 -- quintiles over customers with orders; 5 is the most recent, most frequent, highest spending;
@@ -51,7 +63,7 @@ measured as (
 scored as (
     select
         *,
-        ntile(5) over (order by recency_days desc, customer_id) as r_score,
+        ntile(5) over (order by recency_days desc, customer_id asc) as r_score,
         ntile(5) over (order by frequency, customer_id) as f_score,
         ntile(5) over (order by monetary, customer_id) as m_score
     from measured
@@ -114,7 +126,7 @@ segmented as (
     from all_customers
     left join segment_matches
         on all_customers.customer_id = segment_matches.customer_id
-        and segment_matches.match_rank = 1
+            and segment_matches.match_rank = 1
 )
 
 select * from segmented

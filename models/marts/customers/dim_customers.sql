@@ -34,8 +34,8 @@ order_features as (
         avg(order_amount) as average_order_value,
         avg(case when discount_used then 1.0 else 0.0 end) as discount_order_share,
         {%- for channel in channels %}
-        count(case when channel = '{{ channel }}' then order_id end) as orders_{{ channel }},
-        sum(case when channel = '{{ channel }}' then order_amount else 0 end) as spend_{{ channel }},
+            count(case when channel = '{{ channel }}' then order_id end) as orders_{{ channel }},
+            sum(case when channel = '{{ channel }}' then order_amount else 0 end) as spend_{{ channel }},
         {%- endfor %}
         max(case when is_outlier then 1 else 0 end) = 1 as has_outlier_order
     from orders
@@ -46,40 +46,58 @@ order_features as (
 category_features as (
     select
         customer_id,
-        {%- for category in categories %}
+    {%- for category in categories %}
         sum(case when category = '{{ category }}' then spend else 0 end) as spend_{{ category }}
         {{- "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from category_spend
     group by customer_id
 ),
 
+customers_as_of as (
+    select
+        customers.*,
+        as_of.as_of_date
+    from customers
+    cross join as_of
+),
+
+profiled as (
+    select
+        *,
+        extract(year from as_of_date) - birth_year as age_years,
+        1
+        + case when marital_status in ('Married', 'Together') then 1 else 0 end
+        + coalesce(kids_at_home, 0)
+        + coalesce(teens_at_home, 0) as household_size,
+        {{ dbt.datediff('signup_date', 'as_of_date', 'day') }}
+            as tenure_days
+    from customers_as_of
+),
+
 joined as (
     select
-        customers.customer_id,
-        customers.first_name,
-        customers.last_name,
-        customers.email,
-        customers.is_email_valid,
-        customers.gender,
-        customers.education,
-        customers.marital_status,
-        customers.birth_year,
-        extract(year from as_of.as_of_date) - customers.birth_year as age_years,
-        customers.income,
-        customers.kids_at_home,
-        customers.teens_at_home,
-        1
-        + case when customers.marital_status in ('Married', 'Together') then 1 else 0 end
-        + coalesce(customers.kids_at_home, 0)
-        + coalesce(customers.teens_at_home, 0) as household_size,
-        customers.signup_date,
-        {{ dbt.datediff('customers.signup_date', 'as_of.as_of_date', 'day') }} as tenure_days,
-        customers.country,
-        customers.email_opt_in,
+        profiled.customer_id,
+        profiled.first_name,
+        profiled.last_name,
+        profiled.email,
+        profiled.is_email_valid,
+        profiled.gender,
+        profiled.education,
+        profiled.marital_status,
+        profiled.birth_year,
+        profiled.age_years,
+        profiled.income,
+        profiled.kids_at_home,
+        profiled.teens_at_home,
+        profiled.household_size,
+        profiled.signup_date,
+        profiled.tenure_days,
+        profiled.country,
+        profiled.email_opt_in,
         coalesce(consent.is_unsubscribed, false) as is_unsubscribed,
-        customers.is_email_valid
-        and customers.email_opt_in
+        profiled.is_email_valid
+        and profiled.email_opt_in
         and not coalesce(consent.is_unsubscribed, false) as is_contactable,
         order_features.first_order_date,
         order_features.last_order_date,
@@ -88,22 +106,21 @@ joined as (
         order_features.average_order_value,
         order_features.discount_order_share,
         {%- for channel in channels %}
-        coalesce(order_features.orders_{{ channel }}, 0) as orders_{{ channel }},
-        coalesce(order_features.spend_{{ channel }}, 0) as spend_{{ channel }},
+            coalesce(order_features.orders_{{ channel }}, 0) as orders_{{ channel }},
+            coalesce(order_features.spend_{{ channel }}, 0) as spend_{{ channel }},
         {%- endfor %}
         {%- for category in categories %}
-        coalesce(category_features.spend_{{ category }}, 0) as spend_{{ category }},
+            coalesce(category_features.spend_{{ category }}, 0) as spend_{{ category }},
         {%- endfor %}
         coalesce(order_features.has_outlier_order, false) as has_outlier_order,
-        as_of.as_of_date
-    from customers
-    cross join as_of
+        profiled.as_of_date
+    from profiled
     left join order_features
-        on customers.customer_id = order_features.customer_id
+        on profiled.customer_id = order_features.customer_id
     left join category_features
-        on customers.customer_id = category_features.customer_id
+        on profiled.customer_id = category_features.customer_id
     left join consent
-        on customers.customer_id = consent.customer_id
+        on profiled.customer_id = consent.customer_id
 )
 
 select * from joined

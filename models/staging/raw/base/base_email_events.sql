@@ -45,8 +45,11 @@ checked as (
         parsed.*,
         case
             when parsed.event_id is null then 'invalid_event_id'
-            when parsed.event_type not in ('{{ event_types | join("', '") }}')
-                or parsed.event_type is null then 'unknown_event_type'
+            when coalesce(parsed.event_type, '') not in (
+                    {%- for event_type in event_types %}
+                        '{{ event_type }}'{{ "," if not loop.last }}
+                    {%- endfor %}
+                ) then 'unknown_event_type'
             when parsed.event_at is null then 'unparseable_event_at'
             when campaigns.campaign_id is null then 'unknown_campaign'
             when customers.customer_id is null then 'unknown_customer'

@@ -34,8 +34,8 @@ checked as (
         parsed.*,
         case
             when parsed.subscription_event_id is null then 'invalid_subscription_event_id'
-            when parsed.event_type not in ('subscribe', 'unsubscribe', 'complaint')
-                or parsed.event_type is null then 'unknown_event_type'
+            when coalesce(parsed.event_type, '') not in ('subscribe', 'unsubscribe', 'complaint')
+                then 'unknown_event_type'
             when parsed.event_at is null then 'unparseable_event_at'
             when customers.customer_id is null then 'unknown_customer'
         end as row_rejection_reason

@@ -10,7 +10,6 @@ from pathlib import Path
 from customer_intelligence import settings
 
 
-
 def project_dir() -> Path:
     """The dbt project: the nearest folder upwards holding dbt_project.yml, else this checkout."""
     for folder in (Path.cwd(), *Path.cwd().parents):

@@ -1,4 +1,4 @@
-"""Where the database and the exports live, and checks that fail with a message saying what to do."""
+"""Where the database and exports live; checks that fail with a message saying what to do."""
 
 from __future__ import annotations
 
@@ -48,8 +48,7 @@ def check_database_path(path: Path) -> None:
             raise ConfigurationError(
                 f"The database {path} is locked by another process ({_lock_holder(error)}). "
                 "DuckDB allows one writer per file: close the program holding it (a BI tool, a "
-                "notebook, another dbt run) and try again, or set DUCKDB_PATH to another file. "
-                "BI tools can read the Parquet copies under EXPORT_DIR instead."
+                "notebook, another dbt run) and try again, or set DUCKDB_PATH to another file."
             ) from error
         raise ConfigurationError(
             f"DUCKDB_PATH={path} cannot be opened as a DuckDB database: {error}. "

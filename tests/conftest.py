@@ -1,0 +1,81 @@
+"""Shared fixtures: a copy of the dbt project built on a small generated data set."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from customer_intelligence.generate import generate_dataset
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "models",
+    "python_models",
+    "macros",
+    "snapshots",
+    "analyses",
+)
+DBT = str(Path(sys.executable).with_name("dbt"))
+
+
+def copy_project(destination: Path, raw_dir: Path | None = None) -> Path:
+    """The dbt project without build output; raw seeds from raw_dir when given."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = REPO / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part)
+        elif source.exists():
+            shutil.copy2(source, destination / part)
+    seeds = destination / "seeds"
+    seeds.mkdir()
+    for seed in (REPO / "seeds").iterdir():
+        if seed.suffix == ".yml" or not seed.name.startswith("raw_"):
+            shutil.copy2(seed, seeds / seed.name)
+    for raw in (raw_dir or REPO / "seeds").glob("raw_*.csv"):
+        shutil.copy2(raw, seeds / raw.name)
+    for singular_test in (REPO / "tests").glob("*.sql"):
+        (destination / "tests").mkdir(exist_ok=True)
+        shutil.copy2(singular_test, destination / "tests" / singular_test.name)
+    return destination
+
+
+def run_dbt(project: Path, *arguments: str, database: Path, **extra_env: str):
+    """Runs dbt in `project` against `database`; returns the completed process (never raises)."""
+    env = {
+        **os.environ,
+        "DUCKDB_PATH": str(database),
+        "EXPORT_DIR": str(project / "exports"),
+        **extra_env,
+    }
+    return subprocess.run(
+        [DBT, *arguments, "--project-dir", str(project), "--profiles-dir", str(project)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def generated_build(tmp_path_factory):
+    """A 600-customer generated data set, built end to end: (connection, raw dir, truth dir)."""
+    root = tmp_path_factory.mktemp("generated_build")
+    raw_dir, truth_dir = root / "raw", root / "truth"
+    generate_dataset(600, seed=7, out_dir=raw_dir, truth_dir=truth_dir)
+    project = copy_project(root / "project", raw_dir)
+    database = root / "build.duckdb"
+    result = run_dbt(project, "build", database=database)
+    assert result.returncode == 0, result.stdout[-4000:]
+    connection = duckdb.connect(str(database), read_only=True)
+    yield connection, raw_dir, truth_dir
+    connection.close()

@@ -31,22 +31,21 @@
 {%- endmacro %}
 
 
-{#- Natural logarithm; ln() is standard but not everywhere. -#}
-{% macro natural_log(expression) -%}
-    {{ return(adapter.dispatch('natural_log', 'customer_intelligence')(expression)) }}
-{%- endmacro %}
-
-{% macro default__natural_log(expression) -%}
-    ln({{ expression }})
-{%- endmacro %}
-
-
 {% macro type_date() -%}
     {{ return(api.Column.translate_type("date")) }}
 {%- endmacro %}
 
 
-{#- Casts text to a type, giving null where the text does not parse. -#}
+{#- Casts text to a type, giving null where the text does not parse. dbt-duckdb's safe_cast renders
+    a plain cast, which raises on a bad value, so DuckDB gets try_cast. -#}
 {% macro parse_as(expression, type_name) -%}
+    {{ return(adapter.dispatch('parse_as', 'customer_intelligence')(expression, type_name)) }}
+{%- endmacro %}
+
+{% macro default__parse_as(expression, type_name) -%}
     {{ dbt.safe_cast("nullif(trim(" ~ expression ~ "), '')", api.Column.translate_type(type_name)) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_as(expression, type_name) -%}
+    try_cast(nullif(trim({{ expression }}), '') as {{ api.Column.translate_type(type_name) }})
 {%- endmacro %}

@@ -14,6 +14,7 @@ item_totals as (
         order_id,
         count(*) as line_count,
         sum(quantity) as item_quantity,
+        max(quantity) as max_line_quantity,
         sum(line_amount) as order_amount
     from order_items
     group by order_id
@@ -30,6 +31,7 @@ totalled as (
         orders.discount_used,
         coalesce(item_totals.line_count, 0) as line_count,
         coalesce(item_totals.item_quantity, 0) as item_quantity,
+        coalesce(item_totals.max_line_quantity, 0) as max_line_quantity,
         coalesce(item_totals.order_amount, 0) as order_amount,
         orders.order_status = '{{ required_var("revenue_order_status") }}'
         and item_totals.order_id is not null as is_revenue_order
@@ -38,29 +40,28 @@ totalled as (
         on orders.order_id = item_totals.order_id
 ),
 
--- Tukey's far-out fence on log order amounts: order amounts are right-skewed, so the fence is set
--- on their logarithm; orders above Q3 + k * IQR are flagged, never dropped
-log_amount_fence as (
+-- outliers are values far beyond the bulk: more than k times the 99th percentile of order amounts
+-- or of line quantities. A percentile, unlike the IQR, is not fooled by legitimately wide spend.
+fences as (
     select
-        percentile_cont(0.75) within group (order by {{ natural_log('order_amount') }})
-        + {{ required_var('outlier_iqr_multiplier') }} * (
-            percentile_cont(0.75) within group (order by {{ natural_log('order_amount') }})
-            - percentile_cont(0.25) within group (order by {{ natural_log('order_amount') }})
-        ) as upper_log_amount
+        {{ required_var('outlier_p99_multiple') }}
+        * percentile_cont(0.99) within group (order by order_amount) as order_amount_fence,
+        {{ required_var('outlier_p99_multiple') }}
+        * percentile_cont(0.99) within group (order by max_line_quantity) as line_quantity_fence
     from totalled
-    where is_revenue_order and order_amount > 0
+    where is_revenue_order
 ),
 
 flagged as (
     select
         totalled.*,
         coalesce(
-            totalled.order_amount > 0
-            and {{ natural_log('totalled.order_amount') }} > log_amount_fence.upper_log_amount,
+            totalled.order_amount > fences.order_amount_fence
+            or totalled.max_line_quantity > fences.line_quantity_fence,
             false
         ) as is_outlier
     from totalled
-    cross join log_amount_fence
+    cross join fences
 )
 
 select * from flagged

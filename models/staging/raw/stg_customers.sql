@@ -12,7 +12,7 @@ flagged as (
         first_name,
         last_name,
         email,
-        coalesce({{ regexp_like('email', '^[a-z0-9._%+-]+@[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}$') }}, false)
+        coalesce({{ regexp_like('email', '^[^@\\s]+@[^@\\s]+\\.[^@\\s.]{2,}$') }}, false)
             as is_email_valid,
         birth_year,
         gender,

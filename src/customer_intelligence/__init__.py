@@ -1,3 +1,3 @@
-"""Customer intelligence: the Python logic shared by the dbt Python models, the tests and the CLI."""
+"""Customer intelligence: the Python logic the dbt Python models, tests and CLI share."""
 
 __version__ = "0.1.0"

@@ -1,0 +1,543 @@
+"""Customer segmentation: scale features, choose k, fit k-means, keep ids stable, name segments.
+
+Everything a SQL model needs to label customers comes back as a plain table:
+
+- the preprocessing table (one row per feature) turns a raw value into its scaled value with
+  ``(f(coalesce(x, impute_value)) - mean) / std`` where ``f`` is ``ln(1 + x)`` when
+  ``log_transformed`` and the identity otherwise;
+- the centroid table (one row per segment and feature) holds each centroid in scaled and original
+  units; a customer belongs to the segment whose scaled centroid is nearest (Euclidean).
+
+A dbt Python model only reads Arrow, calls one function here and returns its table. In order:
+``prepare_features`` (keep the preprocessing table), ``select_k`` and ``compare_methods`` on
+``apply_preprocessing``'s matrix, ``fit_centroids`` with ``chosen_k`` and the previous centroid
+table, then SQL assigns customers and profiles segments, and ``name_segments`` names them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from scipy.optimize import linear_sum_assignment
+from scipy.spatial.distance import cdist
+from sklearn.cluster import DBSCAN, AgglomerativeClustering, KMeans
+from sklearn.metrics import (
+    adjusted_rand_score,
+    calinski_harabasz_score,
+    davies_bouldin_score,
+    pairwise_distances_argmin,
+    silhouette_score,
+)
+from sklearn.mixture import GaussianMixture
+from sklearn.neighbors import NearestNeighbors
+
+Table = pa.Table | pd.DataFrame
+
+CHANNELS = ("web", "store", "catalog")
+CATEGORIES = ("wine", "fruit", "meat", "fish", "sweets", "gold")
+
+# Shares are computed upstream in SQL: <channel>_share = orders_<channel> / order_count and
+# <category>_share = spend_<category> / total_spend (null without orders).
+DEFAULT_FEATURES = (
+    "recency_days",
+    "frequency",
+    "monetary",
+    "income",
+    "age_years",
+    "household_size",
+    *(f"{channel}_share" for channel in CHANNELS),
+    "discount_order_share",
+    *(f"{category}_share" for category in CATEGORIES),
+)
+
+# Money and counts are right-skewed: without log1p a few big spenders would own whole clusters.
+LOG_FEATURES = frozenset(
+    {
+        "frequency",
+        "monetary",
+        "income",
+        "order_count",
+        "total_spend",
+        "average_order_value",
+        *(f"orders_{channel}" for channel in CHANNELS),
+        *(f"spend_{channel}" for channel in CHANNELS),
+        *(f"spend_{category}" for category in CATEGORIES),
+    }
+)
+
+# A customer without orders has no recency; treating it as "longer ago than anyone" keeps them
+# at the lapsed end instead of pulling them to the median buyer.
+IMPUTE_MAX_PLUS_ONE = frozenset({"recency_days"})
+
+FIT_SAMPLE_SIZE = 200_000
+METRIC_SAMPLE_SIZE = 10_000
+# Several k-means++ starts: one start can land in a poor local minimum and fake instability.
+N_INIT = 4
+MIN_STABILITY = 0.8
+
+PREPROCESSING_COLUMNS = ["feature", "log_transformed", "impute_rule", "impute_value", "mean", "std"]
+CENTROID_COLUMNS = ["segment_id", "feature", "centroid_scaled", "centroid_original"]
+
+
+# --- features --------------------------------------------------------------------------------
+
+
+def raw_values(table: Table, features: Sequence[str]) -> np.ndarray:
+    """The named columns as a float matrix, nulls as NaN (decimals and integers cast to float)."""
+    arrow = (
+        table if isinstance(table, pa.Table) else pa.Table.from_pandas(table, preserve_index=False)
+    )
+    missing = [name for name in features if name not in arrow.column_names]
+    if missing:
+        raise KeyError(f"feature columns missing from the input table: {missing}")
+    columns = [
+        pc.cast(arrow.column(name), pa.float64()).to_numpy(zero_copy_only=False)
+        for name in features
+    ]
+    return np.column_stack(columns) if columns else np.empty((arrow.num_rows, 0))
+
+
+def prepare_features(
+    table: Table,
+    features: Sequence[str] = DEFAULT_FEATURES,
+    log_features: Iterable[str] = LOG_FEATURES,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    """Impute, log1p the skewed features and standardize; return the matrix and its recipe.
+
+    Imputation works in raw units so SQL can apply it with ``coalesce``: recency_days gets the
+    largest observed value plus one day, every other feature the median of its observed values
+    (log1p is monotone, so this is the median of the transformed column too, but for how an even
+    count averages its two middle values). Mean and std are
+    those of the transformed, imputed column (population std; a constant column gets std 1).
+    """
+    values = raw_values(table, features)
+    empty = np.isnan(values).all(axis=0)
+    if empty.any():
+        raise ValueError(
+            f"features with no observed value cannot be imputed: {np.asarray(features)[empty]}"
+        )
+    logged = np.isin(np.asarray(features), list(log_features))
+    max_plus_one = np.isin(np.asarray(features), list(IMPUTE_MAX_PLUS_ONE))
+    impute = np.where(max_plus_one, np.nanmax(values, axis=0) + 1, np.nanmedian(values, axis=0))
+    transformed = _log_where(np.where(np.isnan(values), impute, values), logged, features)
+    mean = transformed.mean(axis=0)
+    std = transformed.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+    preprocessing = pd.DataFrame(
+        {
+            "feature": list(features),
+            "log_transformed": logged,
+            "impute_rule": np.where(max_plus_one, "max_plus_one", "median"),
+            "impute_value": impute,
+            "mean": mean,
+            "std": std,
+        }
+    )
+    return (transformed - mean) / std, preprocessing
+
+
+def apply_preprocessing(table: Table, preprocessing: pd.DataFrame) -> np.ndarray:
+    """Scale a table with a recorded recipe, exactly as the SQL model does."""
+    recipe = _to_pandas(preprocessing)
+    features = recipe["feature"].tolist()
+    impute = recipe["impute_value"].to_numpy(dtype=float)
+    values = raw_values(table, features)
+    filled = np.where(np.isnan(values), impute, values)
+    logged = _log_where(filled, recipe["log_transformed"].to_numpy(dtype=bool), features)
+    return (logged - recipe["mean"].to_numpy(dtype=float)) / recipe["std"].to_numpy(dtype=float)
+
+
+def to_original_units(scaled: np.ndarray, preprocessing: pd.DataFrame) -> np.ndarray:
+    """Undo standardization and log1p, for centroids a person can read."""
+    recipe = _to_pandas(preprocessing)
+    unscaled = scaled * recipe["std"].to_numpy(dtype=float) + recipe["mean"].to_numpy(dtype=float)
+    return np.where(recipe["log_transformed"].to_numpy(dtype=bool), np.expm1(unscaled), unscaled)
+
+
+def _log_where(values: np.ndarray, logged: np.ndarray, features: Sequence[str]) -> np.ndarray:
+    negative = logged & (values < 0).any(axis=0)
+    if negative.any():
+        raise ValueError(
+            f"log-transformed features must not be negative: {np.asarray(features)[negative]}"
+        )
+    return np.where(logged, np.log1p(np.where(logged, values, 0)), values)
+
+
+def _to_pandas(table: Table) -> pd.DataFrame:
+    return table.to_pandas() if isinstance(table, pa.Table) else table
+
+
+def _sample(rows: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Sorted row positions of a seeded sample without replacement (all rows when fewer)."""
+    if rows <= size:
+        return np.arange(rows)
+    return np.sort(rng.choice(rows, size=size, replace=False))
+
+
+# --- choosing k ------------------------------------------------------------------------------
+
+
+def find_knee(x: Sequence[float], y: Sequence[float]) -> int:
+    """Position of the knee of a convex curve by the Kneedle method, x in ascending order.
+
+    Both axes are scaled to [0, 1]; the knee is the point farthest below the straight line
+    joining the first and last points (ties to the first). Inertia by k falls and sorted
+    k-distances rise, and both are convex, so "below the chord" fits both; measuring below
+    (not either side) keeps a concave stretch before a sharp drop from being taken as the knee.
+    """
+    points = np.column_stack([x, y]).astype(float)
+    span = np.ptp(points, axis=0)
+    scaled_x, scaled_y = ((points - points.min(axis=0)) / np.where(span > 0, span, 1.0)).T
+    chord = scaled_y[0] + (scaled_y[-1] - scaled_y[0]) * scaled_x
+    return int(np.argmax(chord - scaled_y))
+
+
+def select_k(
+    matrix: np.ndarray,
+    k_range: Iterable[int] = range(2, 11),
+    sample_size: int = METRIC_SAMPLE_SIZE,
+    bootstrap_runs: int = 5,
+    seed: int = 0,
+    min_stability: float = MIN_STABILITY,
+    fixed_k: int | None = None,
+) -> pd.DataFrame:
+    """Score each k on one seeded sample and choose one.
+
+    For each k, k-means is fitted on the sample (at most ``sample_size`` rows); inertia,
+    silhouette, Davies-Bouldin and Calinski-Harabasz are computed on that sample only, so the
+    quadratic silhouette never sees all rows. Stability is the mean adjusted Rand index between
+    the sample's labels and the labels a refit on a bootstrap resample gives the same points
+    (the resamples are shared by every k). ``is_knee`` marks the Kneedle elbow of inertia.
+
+    Rule: among ks with stability >= ``min_stability`` (all ks when none is that stable), choose
+    the highest silhouette, ties to the smaller k. ``fixed_k`` overrides the rule (and is scored
+    even when outside ``k_range``).
+    """
+    ks = sorted(set(k_range) | ({fixed_k} if fixed_k is not None else set()))
+    rng = np.random.default_rng(seed)
+    sample = matrix[_sample(len(matrix), sample_size, rng)]
+    resamples = rng.integers(0, len(sample), size=(bootstrap_runs, len(sample)))
+    rows = []
+    for k in ks:
+        model = KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(sample)
+        refits = [
+            KMeans(n_clusters=k, n_init=N_INIT, random_state=seed + 1 + run)
+            .fit(sample[draw])
+            .predict(sample)
+            for run, draw in enumerate(resamples)
+        ]
+        rows.append(
+            {
+                "k": k,
+                "inertia": model.inertia_,
+                "silhouette": silhouette_score(sample, model.labels_),
+                "davies_bouldin": davies_bouldin_score(sample, model.labels_),
+                "calinski_harabasz": calinski_harabasz_score(sample, model.labels_),
+                "stability": np.mean([adjusted_rand_score(model.labels_, r) for r in refits])
+                if refits
+                else np.nan,
+            }
+        )
+    scores = pd.DataFrame(rows)
+    scores["is_knee"] = np.arange(len(scores)) == find_knee(scores["k"], scores["inertia"])
+    if fixed_k is not None:
+        chosen = fixed_k
+    else:
+        stable = scores[scores["stability"] >= min_stability]
+        candidates = stable if len(stable) else scores
+        # idxmax returns the first maximum and ks are sorted, so ties go to the smaller k
+        chosen = candidates.loc[candidates["silhouette"].idxmax(), "k"]
+    scores["is_chosen"] = scores["k"] == chosen
+    columns = ["k", "inertia", "silhouette", "davies_bouldin", "calinski_harabasz"]
+    return scores[[*columns, "is_knee", "stability", "is_chosen"]]
+
+
+def chosen_k(selection: Table) -> int:
+    """The k that ``select_k`` marked as chosen."""
+    scores = _to_pandas(selection)
+    return int(scores.loc[scores["is_chosen"], "k"].item())
+
+
+# --- fitting and assigning -------------------------------------------------------------------
+
+
+def fit_kmeans(
+    matrix: np.ndarray, k: int, sample_size: int = FIT_SAMPLE_SIZE, seed: int = 0
+) -> np.ndarray:
+    """Scaled k-means centroids, largest segment first, fitted on a seeded sample of rows.
+
+    Ordering by size makes first-fit segment ids readable (1 is the biggest) and independent of
+    the arbitrary order k-means finds clusters in.
+    """
+    sample = matrix[_sample(len(matrix), sample_size, np.random.default_rng(seed))]
+    model = KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(sample)
+    sizes = np.bincount(model.labels_, minlength=k)
+    return model.cluster_centers_[np.argsort(-sizes, kind="stable")]
+
+
+def assign_nearest(matrix: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """Row position of the nearest centroid (Euclidean) for every row; ties to the first."""
+    return pairwise_distances_argmin(matrix, centroids)
+
+
+def align_to_previous(
+    new_centroids: np.ndarray,
+    previous_centroids: np.ndarray,
+    previous_ids: Sequence[int] | None = None,
+) -> np.ndarray:
+    """Segment id for each new centroid, so a refit keeps the ids of the segments it re-finds.
+
+    New and previous centroids (same scaled space) are paired by the Hungarian method
+    (minimum total Euclidean distance); a paired new centroid inherits the previous id. New
+    centroids left over when k grew get fresh ids after the largest previous id, in row order.
+    ``previous_ids`` defaults to 1..len(previous_centroids).
+    """
+    old_ids = (
+        np.arange(1, len(previous_centroids) + 1)
+        if previous_ids is None
+        else np.asarray(previous_ids, dtype=np.int64)
+    )
+    rows, cols = linear_sum_assignment(cdist(new_centroids, previous_centroids))
+    ids = np.zeros(len(new_centroids), dtype=np.int64)
+    ids[rows] = old_ids[cols]
+    unmatched = np.setdiff1d(np.arange(len(new_centroids)), rows)
+    ids[unmatched] = np.max(old_ids, initial=0) + 1 + np.arange(len(unmatched))
+    return ids
+
+
+def centroid_table(
+    centroids: np.ndarray, segment_ids: Sequence[int], preprocessing: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per segment and feature: the centroid scaled (for SQL) and in original units."""
+    recipe = _to_pandas(preprocessing)
+    segments, features = centroids.shape
+    table = pd.DataFrame(
+        {
+            "segment_id": np.repeat(np.asarray(segment_ids, dtype=np.int64), features),
+            "feature": np.tile(recipe["feature"].to_numpy(dtype=object), segments),
+            "centroid_scaled": centroids.ravel(),
+            "centroid_original": to_original_units(centroids, recipe).ravel(),
+        }
+    )
+    return table.sort_values(["segment_id"], kind="stable", ignore_index=True)
+
+
+def centroids_from_table(
+    table: Table, preprocessing: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray]:
+    """Segment ids and centroids of a stored centroid table, rescaled with a (new) recipe.
+
+    The original-unit values are rescaled rather than the stored scaled ones, because a refit
+    has its own means and stds.
+    """
+    recipe = _to_pandas(preprocessing)
+    stored = _to_pandas(table)
+    features = recipe["feature"].tolist()
+    if set(stored["feature"]) != set(features):
+        raise ValueError(
+            "previous centroids use other features than the preprocessing table: "
+            f"{sorted(set(stored['feature']) ^ set(features))}"
+        )
+    wide = stored.pivot_table(
+        index="segment_id", columns="feature", values="centroid_original", aggfunc="first"
+    )[features]
+    return wide.index.to_numpy(dtype=np.int64), apply_preprocessing(wide, recipe)
+
+
+def fit_centroids(
+    table: Table,
+    preprocessing: pd.DataFrame,
+    k: int,
+    previous_centroids: Table | None = None,
+    sample_size: int = FIT_SAMPLE_SIZE,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Production fit: scale with the recipe, fit k-means, keep previous ids, return the table."""
+    recipe = _to_pandas(preprocessing)
+    centroids = fit_kmeans(apply_preprocessing(table, recipe), k, sample_size, seed)
+    if previous_centroids is None or _to_pandas(previous_centroids).empty:
+        ids = np.arange(1, k + 1)
+    else:
+        old_ids, old = centroids_from_table(previous_centroids, recipe)
+        ids = align_to_previous(centroids, old, old_ids)
+    return centroid_table(centroids, ids, recipe)
+
+
+# --- comparing methods -----------------------------------------------------------------------
+
+
+def compare_methods(
+    matrix: np.ndarray, k: int, sample_size: int = METRIC_SAMPLE_SIZE, seed: int = 0
+) -> pd.DataFrame:
+    """Fit k-means, a Gaussian mixture, Ward agglomerative and DBSCAN; score them alike.
+
+    All scores are computed on one seeded sample of ``sample_size`` rows; every method labels
+    every row first. k-means and the mixture fit on up to FIT_SAMPLE_SIZE rows. Ward is
+    quadratic in memory, so it fits on the sample and other rows go to the nearest cluster
+    mean. DBSCAN fits on the sample with min_samples = 2 * dimensions and eps at the Kneedle
+    knee of the sorted distances to the min_samples-th neighbour; any row within eps of a core
+    point takes its nearest core point's cluster, the rest are noise. Its silhouette, Davies-
+    Bouldin and Calinski-Harabasz leave noise out; ari_vs_kmeans keeps noise as one label.
+    """
+    rng = np.random.default_rng(seed)
+    sample = _sample(len(matrix), sample_size, rng)
+    fit_rows = matrix[_sample(len(matrix), FIT_SAMPLE_SIZE, rng)]
+
+    def kmeans() -> np.ndarray:
+        return assign_nearest(matrix, fit_kmeans(fit_rows, k, seed=seed))
+
+    def gaussian_mixture() -> np.ndarray:
+        model = GaussianMixture(n_components=k, random_state=seed).fit(fit_rows)
+        return model.predict(matrix)
+
+    def agglomerative_ward() -> np.ndarray:
+        labels = AgglomerativeClustering(n_clusters=k, linkage="ward").fit_predict(matrix[sample])
+        return assign_nearest(matrix, _cluster_means(matrix[sample], labels, k))
+
+    def dbscan() -> np.ndarray:
+        return _dbscan_labels(matrix, matrix[sample])
+
+    rows = []
+    methods = {
+        "kmeans": kmeans,
+        "gaussian_mixture": gaussian_mixture,
+        "agglomerative_ward": agglomerative_ward,
+        "dbscan": dbscan,
+    }
+    for method, fit in methods.items():
+        started = time.perf_counter()
+        labels = fit()
+        seconds = time.perf_counter() - started
+        rows.append({"method": method, "labels": labels, "fit_seconds": seconds})
+    reference = rows[0]["labels"][sample]
+    return pd.DataFrame(
+        [
+            {
+                "method": row["method"],
+                "n_segments": len(np.unique(row["labels"][row["labels"] >= 0])),
+                **_scores(matrix[sample], row["labels"][sample]),
+                "noise_share": float(np.mean(row["labels"] < 0)),
+                "ari_vs_kmeans": adjusted_rand_score(reference, row["labels"][sample]),
+                "fit_seconds": row["fit_seconds"],
+            }
+            for row in rows
+        ]
+    )
+
+
+def _cluster_means(points: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    sums = np.zeros((k, points.shape[1]))
+    np.add.at(sums, labels, points)
+    return sums / np.bincount(labels, minlength=k)[:, None]
+
+
+def _dbscan_labels(matrix: np.ndarray, sample: np.ndarray) -> np.ndarray:
+    min_samples = 2 * matrix.shape[1]
+    # the query point is its own first neighbour, as DBSCAN counts it in min_samples
+    distances, _ = NearestNeighbors(n_neighbors=min_samples).fit(sample).kneighbors(sample)
+    k_distance = np.sort(distances[:, -1])
+    eps = max(k_distance[find_knee(np.arange(len(k_distance)), k_distance)], 1e-12)
+    model = DBSCAN(eps=eps, min_samples=min_samples).fit(sample)
+    core = model.core_sample_indices_
+    if len(core) == 0:
+        return np.full(len(matrix), -1)
+    reach, nearest = NearestNeighbors(n_neighbors=1).fit(sample[core]).kneighbors(matrix)
+    return np.where(reach[:, 0] <= eps, model.labels_[core][nearest[:, 0]], -1)
+
+
+def _scores(points: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    clustered = labels >= 0
+    points, labels = points[clustered], labels[clustered]
+    if not 2 <= len(np.unique(labels)) < len(labels):
+        return {"silhouette": np.nan, "davies_bouldin": np.nan, "calinski_harabasz": np.nan}
+    return {
+        "silhouette": silhouette_score(points, labels),
+        "davies_bouldin": davies_bouldin_score(points, labels),
+        "calinski_harabasz": calinski_harabasz_score(points, labels),
+    }
+
+
+# --- profiling and naming --------------------------------------------------------------------
+
+
+def segment_profile(
+    table: Table, segment_ids: Sequence[int], features: Sequence[str] = DEFAULT_FEATURES
+) -> pd.DataFrame:
+    """One row per segment and feature: mean raw value and its index vs the population.
+
+    index = 100 * segment mean / population mean (100 = average); means skip nulls, as SQL
+    ``avg`` does, so the same table can be computed in SQL after assignment.
+    """
+    values = pd.DataFrame(raw_values(table, features), columns=list(features))
+    segments = pd.Series(np.asarray(segment_ids), name="segment_id")
+    means = values.groupby(segments).mean()
+    population = values.mean()
+    customers = segments.value_counts().reindex(means.index)
+    profile = pd.DataFrame(
+        {
+            "segment_id": np.repeat(means.index.to_numpy(), len(features)),
+            "customers": np.repeat(customers.to_numpy(), len(features)),
+            "feature": np.tile(np.asarray(features, dtype=object), len(means)),
+            "segment_mean": means.to_numpy().ravel(),
+            "population_mean": np.tile(population.to_numpy(), len(means)),
+        }
+    )
+    population_mean = profile["population_mean"].where(profile["population_mean"] != 0)
+    profile["index"] = 100 * profile["segment_mean"] / population_mean
+    return profile
+
+
+def name_segments(profile: Table, rules: Table) -> pd.DataFrame:
+    """A unique name for every segment from a profile and the naming rules seed.
+
+    ``profile`` needs segment_id, feature and index (100 = population average); ``rules`` needs
+    precedence, segment_name, feature, operator (">=" or "<="), threshold and description.
+
+    Algorithm: rules are applied in ascending precedence. A rule looks at the segments still
+    unnamed whose index for its feature passes ``index <operator> threshold`` and gives its
+    name to the single most extreme of them (highest index for ">=", lowest for "<="; ties to
+    the smaller segment_id). So each rule names at most one segment and each segment gets at
+    most one rule name; rule names must be unique in the seed. A segment no rule names is
+    called "Segment <id>: Mixed". A rule whose feature is not in the profile never matches.
+    """
+    ordered = _to_pandas(rules).sort_values("precedence", kind="stable")
+    if ordered["segment_name"].duplicated().any():
+        raise ValueError("segment_name must be unique in the naming rules")
+    if not ordered["operator"].isin([">=", "<="]).all():
+        raise ValueError("naming rule operators must be '>=' or '<='")
+    index = _to_pandas(profile).pivot_table(
+        index="segment_id", columns="feature", values="index", aggfunc="first", dropna=False
+    )
+    segment_ids = index.index.to_numpy(dtype=np.int64)
+    names = np.array([f"Segment {segment}: Mixed" for segment in segment_ids], dtype=object)
+    named = np.zeros(len(segment_ids), dtype=bool)
+    feature = np.full(len(segment_ids), None, dtype=object)
+    matched = np.full(len(segment_ids), np.nan)
+    description = np.full(len(segment_ids), "Matches no naming rule", dtype=object)
+    # Greedy in precedence order: a segment taken by an earlier rule is not available later.
+    for rule in ordered.itertuples(index=False):
+        if rule.feature not in index.columns:
+            continue
+        sign = 1.0 if rule.operator == ">=" else -1.0
+        signed = sign * index[rule.feature].to_numpy(dtype=float)
+        eligible = ~named & (signed >= sign * rule.threshold)
+        if not eligible.any():
+            continue
+        best = np.flatnonzero(eligible)[np.argmax(signed[eligible])]
+        names[best], named[best] = rule.segment_name, True
+        feature[best], matched[best] = rule.feature, sign * signed[best]
+        description[best] = rule.description
+    return pd.DataFrame(
+        {
+            "segment_id": segment_ids,
+            "segment_name": names,
+            "naming_feature": feature,
+            "naming_index": matched,
+            "description": description,
+        }
+    )

@@ -1,0 +1,340 @@
+"""Segmentation: preprocessing recipe, choice of k, method comparison, stable ids and names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from sklearn.datasets import make_blobs
+
+from customer_intelligence import segmentation
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def blobs(rows: int = 1_200, centers: int = 4, seed: int = 7) -> np.ndarray:
+    matrix, _ = make_blobs(
+        n_samples=rows, n_features=4, centers=centers, cluster_std=0.5, random_state=seed
+    )
+    return matrix
+
+
+def customers() -> pa.Table:
+    return pa.table(
+        {
+            "customer_id": ["a", "b", "c", "d"],
+            "income": [10.0, 30.0, None, 20.0],
+            "recency_days": pa.array([5, None, 10, 1], type=pa.int64()),
+            "age_years": [20, 30, 40, 50],
+        }
+    )
+
+
+def test_prepare_features_logs_money_imputes_and_standardizes():
+    matrix, preprocessing = segmentation.prepare_features(
+        customers(), ["income", "recency_days", "age_years"]
+    )
+
+    assert preprocessing["feature"].tolist() == ["income", "recency_days", "age_years"]
+    assert preprocessing["log_transformed"].tolist() == [True, False, False]
+    assert preprocessing["impute_rule"].tolist() == ["median", "max_plus_one", "median"]
+    # median of 10, 30, 20; largest recency 10 plus one day
+    assert preprocessing["impute_value"].tolist() == [20.0, 11.0, 35.0]
+    income = np.log1p([10.0, 30.0, 20.0, 20.0])
+    recency = np.array([5.0, 11.0, 10.0, 1.0])
+    np.testing.assert_allclose(matrix[:, 0], (income - income.mean()) / income.std())
+    np.testing.assert_allclose(matrix[:, 1], (recency - recency.mean()) / recency.std())
+    np.testing.assert_allclose(preprocessing["mean"], [income.mean(), 6.75, 35.0])
+
+
+def test_prepare_features_rejects_negative_money():
+    table = pd.DataFrame({"customer_id": [1, 2], "monetary": [5.0, -1.0]})
+
+    with pytest.raises(ValueError, match="monetary"):
+        segmentation.prepare_features(table, ["monetary"])
+
+
+def test_preprocessing_table_reproduces_the_matrix_in_python_and_sql():
+    table = customers()
+    features = ["income", "recency_days", "age_years"]
+    matrix, preprocessing = segmentation.prepare_features(table.to_pandas(), features)
+
+    np.testing.assert_allclose(segmentation.apply_preprocessing(table, preprocessing), matrix)
+    with duckdb.connect() as connection:
+        connection.register("customers", table)
+        connection.register("preprocessing", preprocessing)
+        scaled = connection.sql(
+            """
+            with long as (
+                select *
+                from (
+                    select customer_id, income::double as income,
+                        recency_days::double as recency_days, age_years::double as age_years
+                    from customers
+                ) unpivot include nulls (value for feature in (income, recency_days, age_years))
+            )
+            select
+                customer_id,
+                feature,
+                (case when log_transformed then ln(1 + coalesce(value, impute_value))
+                    else coalesce(value, impute_value) end - mean) / std as scaled
+            from long
+            inner join preprocessing using (feature)
+            """
+        ).to_df()
+    wide = scaled.pivot_table(index="customer_id", columns="feature", values="scaled")
+    np.testing.assert_allclose(wide.loc[["a", "b", "c", "d"], features].to_numpy(), matrix)
+
+
+def test_to_original_units_undoes_log_and_scaling():
+    table = customers()
+    matrix, preprocessing = segmentation.prepare_features(table, ["income", "age_years"])
+
+    original = segmentation.to_original_units(matrix, preprocessing)
+
+    np.testing.assert_allclose(original, [[10, 20], [30, 30], [20, 40], [20, 50]])
+
+
+def test_find_knee_picks_the_bend_of_a_hand_made_curve():
+    # on [0, 1] axes the chord is x + y = 1; the point (0.25, 0.2) lies farthest below it
+    assert segmentation.find_knee([0, 1, 2, 3, 4], [1.0, 0.2, 0.1, 0.05, 0.0]) == 1
+    assert segmentation.find_knee([2, 3, 4, 5, 6], [900, 800, 700, 100, 90]) == 3
+
+
+def test_select_k_chooses_the_planted_k_on_separated_blobs():
+    scores = segmentation.select_k(blobs(), range(2, 8), sample_size=800, bootstrap_runs=3)
+
+    assert scores.columns.tolist() == [
+        "k",
+        "inertia",
+        "silhouette",
+        "davies_bouldin",
+        "calinski_harabasz",
+        "is_knee",
+        "stability",
+        "is_chosen",
+    ]
+    assert scores["is_chosen"].sum() == 1
+    assert segmentation.chosen_k(scores) == 4
+    assert scores.loc[scores["is_knee"], "k"].tolist() == [4]
+    assert scores.loc[scores["k"] == 4, "stability"].item() == pytest.approx(1.0)
+
+
+def test_select_k_fixed_k_overrides_the_rule():
+    scores = segmentation.select_k(
+        blobs(), range(2, 6), sample_size=500, bootstrap_runs=1, fixed_k=7
+    )
+
+    assert scores["k"].tolist() == [2, 3, 4, 5, 7]
+    assert scores.loc[scores["is_chosen"], "k"].tolist() == [7]
+
+
+def test_select_k_scores_silhouette_on_the_sample_only(monkeypatch):
+    sizes = []
+
+    def recording_silhouette(points, labels):
+        sizes.append(len(points))
+        return 0.5
+
+    monkeypatch.setattr(segmentation, "silhouette_score", recording_silhouette)
+
+    segmentation.select_k(blobs(rows=2_000), range(2, 5), sample_size=300, bootstrap_runs=1)
+
+    assert sizes == [300, 300, 300]
+
+
+def test_compare_methods_scores_every_method_against_kmeans():
+    comparison = segmentation.compare_methods(blobs(centers=3), k=3, sample_size=600, seed=0)
+
+    assert comparison.columns.tolist() == [
+        "method",
+        "n_segments",
+        "silhouette",
+        "davies_bouldin",
+        "calinski_harabasz",
+        "noise_share",
+        "ari_vs_kmeans",
+        "fit_seconds",
+    ]
+    assert comparison["method"].tolist() == [
+        "kmeans",
+        "gaussian_mixture",
+        "agglomerative_ward",
+        "dbscan",
+    ]
+    kmeans = comparison.set_index("method").loc["kmeans"]
+    assert kmeans["ari_vs_kmeans"] == 1.0
+    assert kmeans["noise_share"] == 0.0
+    assert kmeans["n_segments"] == 3
+    # three well-separated blobs: every method finds the same partition, up to DBSCAN's noise
+    assert (comparison["ari_vs_kmeans"] > 0.9).all()
+    assert comparison["noise_share"].between(0, 0.1).all()
+
+
+def test_align_to_previous_maps_permuted_centroids_back_to_their_ids():
+    previous = np.array([[0.0, 0.0], [5.0, 5.0], [10.0, 0.0]])
+    moved = previous[[2, 0, 1]] + 0.1
+
+    ids = segmentation.align_to_previous(moved, previous, previous_ids=[11, 12, 13])
+
+    assert ids.tolist() == [13, 11, 12]
+
+
+def test_align_to_previous_gives_an_extra_centroid_a_fresh_id():
+    previous = np.array([[0.0, 0.0], [5.0, 5.0]])
+    new = np.array([[5.1, 5.0], [20.0, 20.0], [0.0, 0.2]])
+
+    assert segmentation.align_to_previous(new, previous).tolist() == [2, 3, 1]
+
+
+def test_refit_on_shuffled_rows_keeps_segment_ids():
+    rows = blobs(centers=3)
+    table = pd.DataFrame(rows, columns=["a", "b", "c", "d"])
+    _, preprocessing = segmentation.prepare_features(table, ["a", "b", "c", "d"], log_features=[])
+    first = segmentation.fit_centroids(table, preprocessing, k=3, seed=0)
+    shuffled = table.sample(frac=1.0, random_state=1)
+
+    second = segmentation.fit_centroids(
+        shuffled, preprocessing, k=3, previous_centroids=pa.Table.from_pandas(first), seed=5
+    )
+
+    assert second["segment_id"].tolist() == first["segment_id"].tolist()
+    np.testing.assert_allclose(second["centroid_scaled"], first["centroid_scaled"], atol=1e-6)
+
+
+def test_sql_nearest_centroid_matches_assign_nearest():
+    rows = blobs(rows=500, centers=3)
+    table = pd.DataFrame(rows, columns=["a", "b", "c", "d"]).assign(customer_id=range(500))
+    matrix, preprocessing = segmentation.prepare_features(table, ["a", "b", "c", "d"], [])
+    centroids = segmentation.fit_centroids(table, preprocessing, k=3)
+    segment_ids, scaled = segmentation.centroids_from_table(centroids, preprocessing)
+    expected = segment_ids[segmentation.assign_nearest(matrix, scaled)]
+
+    with duckdb.connect() as connection:
+        connection.register("features", table)
+        connection.register("preprocessing", preprocessing)
+        connection.register("centroids", centroids)
+        assigned = connection.sql(
+            """
+            with long as (
+                select *
+                from features unpivot include nulls (value for feature in (a, b, c, d))
+            ),
+            scaled as (
+                select customer_id, feature, (coalesce(value, impute_value) - mean) / std as z
+                from long inner join preprocessing using (feature)
+            ),
+            distances as (
+                select customer_id, segment_id, sum((z - centroid_scaled) ^ 2) as distance
+                from scaled inner join centroids using (feature)
+                group by customer_id, segment_id
+            )
+            select customer_id, arg_min(segment_id, distance) as segment_id
+            from distances group by customer_id order by customer_id
+            """
+        ).to_df()
+
+    np.testing.assert_array_equal(assigned["segment_id"].to_numpy(), expected)
+
+
+def test_two_runs_give_identical_labels():
+    rows = blobs(rows=3_000)
+
+    labels = [
+        segmentation.assign_nearest(rows, segmentation.fit_kmeans(rows, 5, sample_size=1_000))
+        for _ in range(2)
+    ]
+    scores = [segmentation.select_k(rows, range(2, 5), 500, bootstrap_runs=2) for _ in range(2)]
+
+    np.testing.assert_array_equal(labels[0], labels[1])
+    pd.testing.assert_frame_equal(scores[0], scores[1])
+
+
+def test_fit_kmeans_puts_the_largest_segment_first():
+    small, _ = make_blobs(n_samples=[100, 400, 250], n_features=2, cluster_std=0.3, random_state=3)
+
+    labels = segmentation.assign_nearest(small, segmentation.fit_kmeans(small, 3))
+
+    assert np.bincount(labels).tolist() == [400, 250, 100]
+
+
+def test_segment_profile_indexes_segment_means_against_the_population():
+    table = pd.DataFrame({"monetary": [10.0, 30.0, 20.0, None], "frequency": [1, 1, 4, 2]})
+
+    profile = segmentation.segment_profile(table, [1, 1, 2, 2], ["monetary", "frequency"])
+
+    assert profile["segment_id"].tolist() == [1, 1, 2, 2]
+    assert profile["customers"].tolist() == [2, 2, 2, 2]
+    assert profile["feature"].tolist() == ["monetary", "frequency", "monetary", "frequency"]
+    # population means 20 (nulls skipped) and 2
+    np.testing.assert_allclose(profile["index"], [100, 50, 100, 150])
+
+
+NAMING_RULES = pd.DataFrame(
+    {
+        "precedence": [1, 2, 3, 4],
+        "segment_name": ["Lapsed Customers", "High Spenders", "Digital Enthusiasts", "Budget"],
+        "feature": ["recency_days", "monetary", "web_share", "monetary"],
+        "operator": [">=", ">=", ">=", "<="],
+        "threshold": [150, 150, 150, 70],
+        "description": ["lapsed", "spend", "web", "budget"],
+    }
+)
+
+
+def test_name_segments_gives_each_rule_to_its_most_extreme_unnamed_segment():
+    indexes = {
+        1: {"recency_days": 200, "monetary": 50, "web_share": 100},
+        2: {"recency_days": 160, "monetary": 60, "web_share": 90},
+        3: {"recency_days": 80, "monetary": 180, "web_share": 170},
+        4: {"recency_days": 90, "monetary": 90, "web_share": 160},
+        5: {"recency_days": 100, "monetary": 100, "web_share": 100},
+    }
+    profile = pd.DataFrame(
+        [
+            {"segment_id": segment, "feature": feature, "index": index}
+            for segment, features in indexes.items()
+            for feature, index in features.items()
+        ]
+    )
+
+    names = segmentation.name_segments(profile, NAMING_RULES.iloc[::-1])
+
+    assert names["segment_name"].tolist() == [
+        "Lapsed Customers",
+        "Budget",
+        "High Spenders",
+        "Digital Enthusiasts",
+        "Segment 5: Mixed",
+    ]
+    assert names["naming_index"].tolist()[:4] == [200, 60, 180, 160]
+    assert names["segment_name"].is_unique
+
+
+def test_name_segments_rejects_rules_that_share_a_name():
+    rules = NAMING_RULES.assign(segment_name="Same")
+    profile = pd.DataFrame({"segment_id": [1], "feature": ["monetary"], "index": [200.0]})
+
+    with pytest.raises(ValueError, match="unique"):
+        segmentation.name_segments(profile, rules)
+
+
+def test_bundled_naming_rules_seed_is_valid_for_the_default_features():
+    rules = pd.read_csv(REPO / "seeds" / "segment_naming_rules.csv")
+
+    assert rules.columns.tolist() == [
+        "precedence",
+        "segment_name",
+        "feature",
+        "operator",
+        "threshold",
+        "description",
+    ]
+    assert rules["precedence"].is_unique
+    assert rules["segment_name"].is_unique
+    assert set(rules["operator"]) <= {">=", "<="}
+    assert set(rules["feature"]) <= set(segmentation.DEFAULT_FEATURES)

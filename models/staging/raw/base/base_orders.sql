@@ -1,6 +1,6 @@
 -- one row per distinct raw order row: parsed, with the reason it cannot be used (null if usable)
 {% set raw_columns = ['order_id', 'customer_id', 'ordered_at', 'channel', 'status', 'discount_used'] %}
-{% set future_cutoff = date_var_or('future_date_cutoff', dbt.current_timestamp()) %}
+{% set future_cutoff = date_var_or('future_date_cutoff', dbt.cast(dbt.current_timestamp(), type_date())) %}
 
 with
 
@@ -37,7 +37,7 @@ checked as (
         case
             when parsed.order_id is null then 'invalid_order_id'
             when parsed.ordered_at is null then 'unparseable_ordered_at'
-            when parsed.ordered_at > {{ future_cutoff }} then 'future_ordered_at'
+            when {{ dbt.cast('parsed.ordered_at', type_date()) }} > {{ future_cutoff }} then 'future_ordered_at'
             when customers.customer_id is null then 'unknown_customer'
         end as row_rejection_reason
     from parsed

@@ -37,7 +37,8 @@ checked as (
         case
             when parsed.order_id is null then 'invalid_order_id'
             when parsed.ordered_at is null then 'unparseable_ordered_at'
-            when {{ dbt.cast('parsed.ordered_at', type_date()) }} > {{ future_cutoff }} then 'future_ordered_at'
+            when {{ dbt.cast('parsed.ordered_at', type_date()) }} > {{ future_cutoff }}
+                then 'future_ordered_at'
             when customers.customer_id is null then 'unknown_customer'
         end as row_rejection_reason
     from parsed

@@ -1,6 +1,7 @@
 """The generator writes the raw contract and plants what the pipeline must find."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -297,3 +298,11 @@ def test_parquet_holds_the_same_rows_as_csv(tmp_path):
 def test_unknown_format_is_rejected(tmp_path):
     with pytest.raises(ValueError, match="fmt"):
         generate_dataset(10, seed=1, out_dir=tmp_path, fmt="json")
+
+
+def test_bundled_seeds_are_what_the_documented_command_generates(tmp_path):
+    # `make seeds` must reproduce the committed sample exactly, or the README lies
+    generate_dataset(2000, seed=42, out_dir=tmp_path, truth_dir=tmp_path / "truth")
+    seeds = Path(__file__).resolve().parents[1] / "seeds"
+    for generated in sorted(tmp_path.glob("raw_*.csv")):
+        assert generated.read_bytes() == (seeds / generated.name).read_bytes(), generated.name

@@ -39,7 +39,7 @@ def generate(args: argparse.Namespace) -> int:
         args.customers, seed=args.seed, out_dir=args.out, fmt=args.format, truth_dir=args.truth_out
     )
     for table, rows in counts.items():
-        print(f"{table:<22}{rows:>12,} rows")
+        print(f"raw_{table:<22}{rows:>12,} rows")
     return 0
 
 
@@ -54,9 +54,8 @@ def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="customer-intel", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
 
-    build_command = commands.add_parser("build", help="run `dbt build` on the project")
-    build_command.add_argument(
-        "dbt_args", nargs=argparse.REMAINDER, help="extra arguments passed to dbt build"
+    build_command = commands.add_parser(
+        "build", help="run `dbt build` on the project; other arguments go to dbt (--select ...)"
     )
     build_command.set_defaults(handler=build)
 
@@ -76,7 +75,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    command_line = parser()
+    args, dbt_args = command_line.parse_known_args(argv)
+    if dbt_args and args.command != "build":
+        command_line.error(f"unrecognized arguments: {' '.join(dbt_args)}")
+    args.dbt_args = dbt_args
     try:
         return args.handler(args)
     except settings.ConfigurationError as error:

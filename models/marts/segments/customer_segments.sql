@@ -1,0 +1,29 @@
+-- one row per customer in dim_customers: k-means segment, its name and distance to its centroid
+with
+
+assignments as (
+    select * from {{ ref('int_customer_segment_assignments') }}
+),
+
+segment_names as (
+    select * from {{ ref('segment_names') }}
+),
+
+model_version as (
+    select * from {{ ref('int_segmentation_model_version') }}
+),
+
+named as (
+    select
+        assignments.customer_id,
+        assignments.segment_id,
+        segment_names.segment_name,
+        assignments.distance_to_centroid,
+        model_version.model_version
+    from assignments
+    inner join segment_names
+        on assignments.segment_id = segment_names.segment_id
+    cross join model_version
+)
+
+select * from named

@@ -1,0 +1,37 @@
+"""One row per segment and feature: the k-means centroid, ids kept from the previous build.
+
+Before the new table replaces the old one, the old one (this model's own relation) is read, if
+it exists and uses the same features, and the refit's centroids inherit its segment ids by
+Hungarian matching (segmentation.fit_centroids). Drop the table to renumber segments by size.
+"""
+
+from customer_intelligence import segmentation
+
+
+def previous_centroids(dbt, session, features):
+    """This model's table as the last build left it, or None (first build, other features)."""
+    exists = session.execute(
+        "select count(*) from information_schema.tables"
+        " where table_catalog = ? and table_schema = ? and table_name = ?",
+        [dbt.this.database, dbt.this.schema, dbt.this.identifier],
+    ).fetchall()[0][0]
+    if not exists:
+        return None
+    previous = session.sql(f"select * from {dbt.this}").to_arrow_table()
+    same_features = set(previous.column("feature").to_pylist()) == set(features)
+    return previous if same_features else None
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    features = dbt.ref("int_customer_segmentation_features").order("customer_id").to_arrow_table()
+    preprocessing = dbt.ref("segment_preprocessing").to_arrow_table().to_pandas()
+    selection = dbt.ref("segmentation_model_selection").to_arrow_table()
+    return segmentation.fit_centroids(
+        features,
+        preprocessing,
+        segmentation.chosen_k(selection),
+        previous_centroids=previous_centroids(dbt, session, preprocessing["feature"]),
+        sample_size=int(dbt.config.get("segmentation_fit_sample_size")),
+        seed=int(dbt.config.get("segmentation_seed")),
+    )

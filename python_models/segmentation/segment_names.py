@@ -1,0 +1,12 @@
+"""One row per segment: a unique name from the segment_naming_rules seed and the profile."""
+
+from customer_intelligence import segmentation
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    profile = dbt.ref("int_segment_feature_profiles").project(
+        'segment_id, feature, index_vs_population as "index"'
+    )
+    rules = dbt.ref("segment_naming_rules").to_arrow_table()
+    return segmentation.name_segments(profile.to_arrow_table(), rules)

@@ -1,0 +1,16 @@
+"""One row per clustering method at the chosen k, scored alike against k-means."""
+
+from customer_intelligence import segmentation
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    features = dbt.ref("int_customer_segmentation_features").order("customer_id").to_arrow_table()
+    preprocessing = dbt.ref("segment_preprocessing").to_arrow_table()
+    selection = dbt.ref("segmentation_model_selection").to_arrow_table()
+    return segmentation.compare_methods(
+        segmentation.apply_preprocessing(features, preprocessing.to_pandas()),
+        segmentation.chosen_k(selection),
+        sample_size=int(dbt.config.get("segmentation_sample_size")),
+        seed=int(dbt.config.get("segmentation_seed")),
+    )

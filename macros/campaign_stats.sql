@@ -1,0 +1,137 @@
+{#-
+  Campaign KPI and A/B test helpers (models/marts/campaigns). Standard SQL only: exp, sqrt, ln,
+  abs and sign exist on every adapter the project targets, so nothing here needs dispatch.
+-#}
+
+{#- A double-precision float. dbt.type_float() is a 4-byte float on DuckDB, too coarse for rates. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'customer_intelligence')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    {{ return(dbt.type_float()) }}
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    {{ return('double') }}
+{%- endmacro %}
+
+
+{#- a / b, null when b is zero or null (never an error or infinity). -#}
+{% macro safe_ratio(numerator, denominator) -%}
+    cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0)
+{%- endmacro %}
+
+
+{#-
+  The per-recipient counts of a campaign KPI row, summed from int_campaign_recipients columns.
+  Used by fct_campaign_kpis and its segment breakdowns so that they agree by construction.
+-#}
+{% macro campaign_kpi_counts() -%}
+    {%- set flags = [
+        ('sent', 'true'),
+        ('delivered', 'is_delivered'),
+        ('bounced', 'is_bounced'),
+        ('hard_bounces', 'is_hard_bounce'),
+        ('soft_bounces', 'is_soft_bounce'),
+        ('unique_opens', 'has_opened'),
+        ('unique_clicks', 'has_clicked'),
+        ('conversions', 'has_converted'),
+        ('unsubscribes', 'has_unsubscribed'),
+        ('complaints', 'has_complained'),
+        ('forwards', 'has_forwarded'),
+    ] -%}
+    {%- for name, flag in flags %}
+    cast(sum(case when {{ flag }} then 1 else 0 end) as {{ dbt.type_bigint() }}) as {{ name }},
+    {%- endfor %}
+    cast(sum(credited_revenue) as {{ type_double() }}) as revenue
+{%- endmacro %}
+
+
+{#- The rates of a KPI row, from the columns campaign_kpi_counts() makes plus `cost`. -#}
+{% macro campaign_kpi_rates() -%}
+    {{ safe_ratio('bounced', 'sent') }} as bounce_rate,
+    {{ safe_ratio('unique_opens', 'delivered') }} as open_rate,
+    {{ safe_ratio('unique_clicks', 'delivered') }} as click_through_rate,
+    {{ safe_ratio('unique_clicks', 'unique_opens') }} as click_to_open_rate,
+    {{ safe_ratio('conversions', 'delivered') }} as conversion_rate,
+    {{ safe_ratio('unsubscribes', 'delivered') }} as unsubscribe_rate,
+    {{ safe_ratio('forwards', 'delivered') }} as forward_rate,
+    {{ safe_ratio('complaints', 'delivered') }} as complaint_rate,
+    {{ safe_ratio('revenue - cost', 'cost') }} as roi,
+    {{ safe_ratio('revenue', 'delivered') }} as revenue_per_recipient
+{%- endmacro %}
+
+
+{#-
+  Standard normal tail 2 (1 - Phi(|z|)) = erfc(|z| / sqrt 2), with erfc from Abramowitz and Stegun
+  7.1.26 (|error| < 1.5e-7): erfc(x) = (a1 t + a2 t^2 + ... + a5 t^5) exp(-x^2), t = 1/(1 + p x).
+  Computed directly, not as 1 - Phi, so that small p-values keep their digits.
+-#}
+{% macro normal_two_sided_p(z) -%}
+    {%- set x = "(abs(" ~ z ~ ") / sqrt(2.0))" -%}
+    {%- set t = "(1.0 / (1.0 + 0.3275911 * " ~ x ~ "))" -%}
+    (
+        {{ t }} * (0.254829592 + {{ t }} * (-0.284496736 + {{ t }} * (1.421413741
+        + {{ t }} * (-1.453152027 + {{ t }} * 1.061405429))))
+    ) * exp(-{{ x }} * {{ x }})
+{%- endmacro %}
+
+
+{#- Standard normal CDF Phi(z), from the tail above: Phi(z) = 1 - tail / 2 for z >= 0, else tail / 2. -#}
+{% macro normal_cdf(z) -%}
+    (case
+        when ({{ z }}) >= 0 then 1.0 - 0.5 * {{ normal_two_sided_p(z) }}
+        else 0.5 * {{ normal_two_sided_p(z) }}
+    end)
+{%- endmacro %}
+
+
+{#-
+  The standard normal quantile Phi^-1(1 - alpha / 2) of the var ab_alpha, as a constant. Only the
+  usual levels are tabulated; any other value stops the build with a message.
+-#}
+{% macro two_sided_z_critical() -%}
+    {%- set alpha = required_var('ab_alpha') -%}
+    {%- set table = {
+        0.001: 3.2905267314919255,
+        0.01: 2.5758293035489004,
+        0.05: 1.959963984540054,
+        0.1: 1.6448536269514722,
+    } -%}
+    {%- if alpha not in table -%}
+        {{ exceptions.raise_compiler_error(
+            "Variable 'ab_alpha' is " ~ alpha ~ "; fct_ab_test_results supports 0.001, 0.01, 0.05 "
+            ~ "or 0.1. Set one of them in dbt_project.yml or with --vars '{ab_alpha: 0.05}'."
+        ) }}
+    {%- endif -%}
+    {{ return(table[alpha]) }}
+{%- endmacro %}
+
+
+{#- Phi^-1(0.8): the z that gives 80 % power, for the minimum detectable effect. -#}
+{% macro z_power_80() -%}
+    {{ return(0.8416212335729143) }}
+{%- endmacro %}
+
+
+{#- One row per month start (a date) from the month of start_date to the month of end_date. -#}
+{% macro month_starts(start_date, end_date) -%}
+    {{ return(adapter.dispatch('month_starts', 'customer_intelligence')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__month_starts(start_date, end_date) -%}
+    select explode(sequence(
+        cast({{ dbt.date_trunc('month', start_date) }} as date),
+        cast({{ dbt.date_trunc('month', end_date) }} as date),
+        interval 1 month
+    )) as month_start
+{%- endmacro %}
+
+{% macro duckdb__month_starts(start_date, end_date) -%}
+    select cast(unnest(generate_series(
+        {{ dbt.date_trunc('month', start_date) }},
+        {{ dbt.date_trunc('month', end_date) }},
+        interval 1 month
+    )) as date) as month_start
+{%- endmacro %}

@@ -135,3 +135,82 @@
         interval 1 month
     )) as date) as month_start
 {%- endmacro %}
+
+
+{#-
+  The body of a fct_campaign_kpis_by_<segmentation> model: the campaign KPIs over the recipients
+  of each segment of `segments_model` (one row per customer, segment in `segment_column`).
+  Recipients without a segment fall under 'Unknown'; the campaign's cost is shared out in
+  proportion to the segment's recipients, so a campaign's rows add up to fct_campaign_kpis.
+-#}
+{% macro campaign_kpis_by_segment(segments_model, segment_column) %}
+with
+
+campaigns as (
+    select * from {{ ref('stg_campaigns') }}
+),
+
+recipients as (
+    select * from {{ ref('int_campaign_recipients') }}
+),
+
+segments as (
+    select * from {{ ref(segments_model) }}
+),
+
+segmented_recipients as (
+    select
+        recipients.*,
+        coalesce(segments.{{ segment_column }}, 'Unknown') as {{ segment_column }}
+    from recipients
+    left join segments
+        on recipients.customer_id = segments.customer_id
+),
+
+segment_counts as (
+    select
+        campaign_id,
+        {{ segment_column }},
+        {{ campaign_kpi_counts() }}
+    from segmented_recipients
+    group by
+        campaign_id,
+        {{ segment_column }}
+),
+
+counted as (
+    select
+        segment_counts.campaign_id,
+        segment_counts.{{ segment_column }},
+        campaigns.campaign_name,
+        campaigns.sent_at,
+        campaigns.experiment_id,
+        campaigns.variant,
+        segment_counts.sent,
+        segment_counts.delivered,
+        segment_counts.bounced,
+        segment_counts.hard_bounces,
+        segment_counts.soft_bounces,
+        segment_counts.unique_opens,
+        segment_counts.unique_clicks,
+        segment_counts.conversions,
+        segment_counts.unsubscribes,
+        segment_counts.complaints,
+        segment_counts.forwards,
+        segment_counts.revenue,
+        campaigns.cost * segment_counts.sent
+        / sum(segment_counts.sent) over (partition by segment_counts.campaign_id) as cost
+    from segment_counts
+    inner join campaigns
+        on segment_counts.campaign_id = campaigns.campaign_id
+),
+
+rated as (
+    select
+        *,
+        {{ campaign_kpi_rates() }}
+    from counted
+)
+
+select * from rated
+{% endmacro %}

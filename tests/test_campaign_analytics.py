@@ -160,15 +160,18 @@ def test_campaign_kpis_match_a_pandas_recount_of_the_raw_email_events(generated_
             assert actual[column] == pytest.approx(value, rel=1e-9), (campaign_id, column)
 
 
-def test_segment_breakdown_adds_up_to_the_campaign_totals(generated_build):
+@pytest.mark.parametrize(
+    "breakdown", ["fct_campaign_kpis_by_rfm_segment", "fct_campaign_kpis_by_kmeans_segment"]
+)
+def test_segment_breakdown_adds_up_to_the_campaign_totals(generated_build, breakdown):
     connection, _, _ = generated_build
     mismatches = connection.sql(
-        """
+        f"""
         with segments as (
             select campaign_id, sum(sent) as sent, sum(delivered) as delivered,
                 sum(unique_clicks) as unique_clicks, sum(conversions) as conversions,
                 sum(revenue) as revenue, sum(cost) as cost
-            from fct_campaign_kpis_by_rfm_segment
+            from {breakdown}
             group by campaign_id
         )
         select *

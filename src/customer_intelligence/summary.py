@@ -8,7 +8,19 @@ import duckdb
 
 from customer_intelligence.settings import ConfigurationError
 
-SUMMARY_TABLES = ("dim_customers", "customer_rfm", "dq_rejected_rows", "dq_source_reconciliation")
+SUMMARY_TABLES = (
+    "dim_customers",
+    "customer_rfm",
+    "customer_segments",
+    "segment_summaries",
+    "segmentation_model_selection",
+    "fct_campaign_kpis",
+    "fct_list_growth",
+    "fct_web_engagement",
+    "fct_ab_test_results",
+    "dq_rejected_rows",
+    "dq_source_reconciliation",
+)
 
 
 def print_summary(database: Path, exports: Path) -> None:
@@ -25,6 +37,17 @@ def print_summary(database: Path, exports: Path) -> None:
             "group by all order by 3 desc, 1"
         ).fetchall():
             print(f"  {segment:<20}{group:<10}{customers:>8,}")
+        print("\nK-means segments (customers, share of revenue)")
+        for segment, customers, revenue_share in connection.sql(
+            "select segment_name, customers, revenue_share from segment_summaries "
+            "order by segment_id"
+        ).fetchall():
+            print(f"  {segment:<22}{customers:>8,}{revenue_share:>8.1%}")
+        print("\nA/B tests")
+        for (sentence,) in connection.sql(
+            "select summary_sentence from fct_ab_test_summary order by experiment_id"
+        ).fetchall():
+            print(f"  {sentence}")
         print("\nRejected rows by source and reason")
         for source, reason, rows in connection.sql(
             "select source_table, reason, count(*) from dq_rejected_rows group by all order by 1, 2"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,21 @@ def summary(_: argparse.Namespace) -> int:
     return 0
 
 
+def bench_segmentation(args: argparse.Namespace) -> int:
+    import duckdb
+
+    from customer_intelligence.bench_segmentation import benchmark, print_table
+
+    database = args.database or settings.duckdb_path()
+    with duckdb.connect(str(database), read_only=True) as connection:
+        source = connection.sql("select * from int_customer_segmentation_features").to_arrow_table()
+    result = benchmark(source, args.customers, args.runs, project_dir())
+    print_table(result)
+    if args.output:
+        Path(args.output).write_text(json.dumps(result, indent=2))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="customer-intel", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -71,6 +87,22 @@ def parser() -> argparse.ArgumentParser:
 
     summary_command = commands.add_parser("summary", help="print rows per mart and RFM segments")
     summary_command.set_defaults(handler=summary)
+
+    bench_command = commands.add_parser(
+        "bench-segmentation",
+        help="time selection, fit and SQL assignment of the segmentation on resampled customers",
+    )
+    bench_command.add_argument("--customers", type=int, default=1_000_000)
+    bench_command.add_argument("--runs", type=int, default=3, help="median of this many runs")
+    bench_command.add_argument("--output", default=None, help="also write the figures as JSON")
+    bench_command.add_argument(
+        "--database",
+        type=Path,
+        default=None,
+        help="built database to resample int_customer_segmentation_features from "
+        "(default: DUCKDB_PATH)",
+    )
+    bench_command.set_defaults(handler=bench_segmentation)
     return root
 
 

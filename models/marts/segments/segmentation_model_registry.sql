@@ -1,0 +1,72 @@
+-- one row per fitted segmentation model version: when it was first built, on what, and how good
+{{
+    config(
+        materialized='incremental',
+        unique_key='model_version',
+        on_schema_change='fail',
+        full_refresh=false
+    )
+}}
+
+with
+
+model_version as (
+    select * from {{ ref('int_segmentation_model_version') }}
+),
+
+selection as (
+    select * from {{ ref('segmentation_model_selection') }}
+),
+
+preprocessing as (
+    select * from {{ ref('segment_preprocessing') }}
+),
+
+features as (
+    select * from {{ ref('int_customer_segmentation_features') }}
+),
+
+chosen_k as (
+    select
+        k,
+        silhouette,
+        davies_bouldin,
+        calinski_harabasz,
+        stability
+    from selection
+    where is_chosen
+),
+
+training_data as (
+    select count(*) as customers_fitted
+    from features
+),
+
+feature_list as (
+    select {{ dbt.listagg('feature', "','", 'order by feature') }} as features
+    from preprocessing
+),
+
+registered as (
+    select
+        model_version.model_version,
+        -- the build that first produced this version: later builds of it are filtered out below
+        cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as timestamp) as trained_at,
+        training_data.customers_fitted,
+        chosen_k.k,
+        chosen_k.silhouette,
+        chosen_k.davies_bouldin,
+        chosen_k.calinski_harabasz,
+        chosen_k.stability,
+        feature_list.features
+    from model_version
+    cross join chosen_k
+    cross join training_data
+    cross join feature_list
+    {% if is_incremental() %}
+        -- a rebuild that re-finds a registered model keeps its first trained_at
+        where model_version.model_version not in (select registry.model_version from {{ this }} as registry)
+    {% endif %}
+)
+
+select * from registered

@@ -123,3 +123,15 @@ def test_rebuild_keeps_the_previous_builds_segment_ids(generated_build, tmp_path
         )
     ]
     assert joined["segment_name_after"].tolist() == expected_names
+
+
+def test_rfm_mix_accounts_for_every_segment_customer(generated_build):
+    connection, _, _ = generated_build
+    mismatches = connection.sql(
+        "select summaries.segment_id from segment_summaries as summaries "
+        "left join (select segment_id, sum(customers) as customers, sum(share_of_segment) as share "
+        "from segment_rfm_mix group by segment_id) as mix using (segment_id) "
+        "where summaries.customers > 0 and (mix.customers is distinct from summaries.customers "
+        "or abs(mix.share - 1) > 1e-9)"
+    ).fetchall()
+    assert mismatches == []

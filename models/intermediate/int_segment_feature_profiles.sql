@@ -1,4 +1,4 @@
--- one row per segment and feature: customers, mean raw value, index vs the population, centroid
+-- one row per segment and feature: customers, mean and median raw value, index vs population, centroid
 with
 
 features as (
@@ -26,7 +26,8 @@ segment_means as (
     select
         assignments.segment_id,
         feature_values.feature,
-        avg(feature_values.feature_value) as segment_mean
+        avg(feature_values.feature_value) as segment_mean,
+        percentile_cont(0.5) within group (order by feature_values.feature_value) as segment_median
     from feature_values
     inner join assignments
         on feature_values.customer_id = assignments.customer_id
@@ -57,6 +58,7 @@ profiled as (
         centroids.segment_id,
         centroids.feature,
         segment_means.segment_mean,
+        segment_means.segment_median,
         population_means.population_mean,
         centroids.centroid_original,
         coalesce(segment_sizes.customers, 0) as customers,

@@ -20,6 +20,7 @@ named as (
         profiles.feature,
         profiles.customers,
         profiles.segment_mean,
+        profiles.segment_median,
         profiles.population_mean,
         profiles.index_vs_population,
         profiles.centroid_original,

@@ -1,4 +1,4 @@
--- one row per segment: name, size, revenue, preferred channel and top category
+-- one row per segment: name, size, revenue, preferred channel and top categories
 {% set categories = required_var('spend_categories') %}
 {% set channels = required_var('order_channels') %}
 
@@ -88,6 +88,15 @@ top_categories as (
     where spend > 0
 ),
 
+top_category_lists as (
+    select
+        segment_id,
+        {{ dbt.listagg('top_category', "', '", 'order by category_rank') }} as top_categories
+    from top_categories
+    where category_rank <= 3
+    group by segment_id
+),
+
 -- every named segment gets a row, even one no customer is nearest to
 summarised as (
     select
@@ -97,6 +106,7 @@ summarised as (
         segment_names.naming_index,
         preferred_channels.preferred_channel,
         top_categories.top_category,
+        top_category_lists.top_categories,
         model_version.model_version,
         -- typed: when no rule names any segment, the Python model writes an all-null column
         cast(segment_names.naming_feature as {{ dbt.type_string() }}) as naming_feature,
@@ -118,6 +128,8 @@ summarised as (
         on
             segment_names.segment_id = top_categories.segment_id
             and top_categories.category_rank = 1
+    left join top_category_lists
+        on segment_names.segment_id = top_category_lists.segment_id
 )
 
 select * from summarised

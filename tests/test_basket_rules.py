@@ -1,0 +1,86 @@
+"""basket_rules on a generated data set: planted affinities found, metrics equal to pandas."""
+
+from __future__ import annotations
+
+import json
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import REPO
+
+pytestmark = pytest.mark.e2e
+
+
+def expected_rules(items: pd.DataFrame, min_support: float, min_confidence: float, min_lift: float):
+    """Every rule by brute force over each basket's product pairs (no pruning shortcuts)."""
+    baskets = items.drop_duplicates(["order_id", "product_id"]).groupby("order_id")["product_id"]
+    total = baskets.ngroups
+    singles = items.drop_duplicates(["order_id", "product_id"])["product_id"].value_counts()
+    pairs = pd.Series(
+        [pair for _, products in baskets for pair in combinations(sorted(products), 2)]
+    ).value_counts()
+    rows = []
+    for (a, b), both in pairs.items():
+        for antecedent, consequent in ((a, b), (b, a)):
+            support = both / total
+            support_a = singles[antecedent] / total
+            support_c = singles[consequent] / total
+            confidence = both / singles[antecedent]
+            rows.append(
+                {
+                    "antecedent": antecedent,
+                    "consequent": consequent,
+                    "support": support,
+                    "confidence": confidence,
+                    "lift": confidence / support_c,
+                    "leverage": support - support_a * support_c,
+                    "conviction": (1 - support_c) / (1 - confidence) if confidence < 1 else np.nan,
+                    "frequent": min(support, support_a, support_c) >= min_support,
+                }
+            )
+    rules = pd.DataFrame(rows)
+    kept = rules[
+        rules["frequent"] & (rules["confidence"] >= min_confidence) & (rules["lift"] >= min_lift)
+    ]
+    return kept.drop(columns="frequent").set_index(["antecedent", "consequent"]).sort_index()
+
+
+def test_rules_equal_a_brute_force_pandas_computation(generated_build):
+    connection, _, _ = generated_build
+    settings = yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"]
+    items = connection.sql("select order_id, product_id from stg_order_items").df()
+    expected = expected_rules(
+        items,
+        settings["basket_min_support"],
+        settings["basket_min_confidence"],
+        settings["basket_min_lift"],
+    )
+    actual = (
+        connection.sql("select * from basket_rules")
+        .df()
+        .set_index(["antecedent", "consequent"])
+        .sort_index()
+    )
+    assert list(actual.index) == list(expected.index)
+    for metric in ("support", "confidence", "lift", "leverage", "conviction"):
+        np.testing.assert_allclose(actual[metric], expected[metric], rtol=1e-12, err_msg=metric)
+
+
+def test_planted_product_affinities_are_the_strongest_rules(generated_build):
+    connection, _, truth_dir = generated_build
+    planted = json.loads((truth_dir / "planted.json").read_text())["affinity_pairs"]
+    planted_pairs = {frozenset((pair["product_a"], pair["product_b"])) for pair in planted}
+    rules = connection.sql("select antecedent, consequent, lift from basket_rules").df()
+    rules["pair"] = [
+        frozenset(pair) for pair in zip(rules.antecedent, rules.consequent, strict=True)
+    ]
+
+    found = set(rules.loc[rules["lift"] > 3, "pair"])
+    assert planted_pairs <= found
+    # both directions of every planted pair outrank every other rule
+    top = rules.sort_values("lift", ascending=False).head(2 * len(planted_pairs))
+    assert set(top["pair"]) == planted_pairs

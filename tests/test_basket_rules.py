@@ -49,10 +49,21 @@ def expected_rules(items: pd.DataFrame, min_support: float, min_confidence: floa
     return kept.drop(columns="frequent").set_index(["antecedent", "consequent"]).sort_index()
 
 
-def test_rules_equal_a_brute_force_pandas_computation(generated_build):
+@pytest.mark.parametrize(
+    ("model", "items_sql"),
+    [
+        ("basket_rules", "select order_id, product_id from stg_order_items"),
+        (
+            "category_basket_rules",
+            "select order_id, category as product_id from stg_order_items "
+            "join stg_products using (product_id)",
+        ),
+    ],
+)
+def test_rules_equal_a_brute_force_pandas_computation(generated_build, model, items_sql):
     connection, _, _ = generated_build
     settings = yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"]
-    items = connection.sql("select order_id, product_id from stg_order_items").df()
+    items = connection.sql(items_sql).df()
     expected = expected_rules(
         items,
         settings["basket_min_support"],
@@ -60,7 +71,7 @@ def test_rules_equal_a_brute_force_pandas_computation(generated_build):
         settings["basket_min_lift"],
     )
     actual = (
-        connection.sql("select * from basket_rules")
+        connection.sql(f"select * from {model}")
         .df()
         .set_index(["antecedent", "consequent"])
         .sort_index()

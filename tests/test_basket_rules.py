@@ -95,3 +95,37 @@ def test_planted_product_affinities_are_the_strongest_rules(generated_build):
     # both directions of every planted pair outrank every other rule
     top = rules.sort_values("lift", ascending=False).head(2 * len(planted_pairs))
     assert set(top["pair"]) == planted_pairs
+
+
+def test_segment_recommendations_equal_an_independent_pandas_ranking(generated_build):
+    connection, _, _ = generated_build
+    settings = yaml.safe_load((REPO / "dbt_project.yml").read_text())["vars"]
+    buyers = connection.sql(
+        "select distinct orders.customer_id, items.product_id from stg_order_items as items "
+        "join int_orders_totalled as orders using (order_id) where orders.is_revenue_order"
+    ).df()
+    segments = connection.sql("select customer_id, segment_id from customer_segments").df()
+    in_segment = buyers.merge(segments, on="customer_id")
+    counts = in_segment.groupby(["segment_id", "product_id"]).size().rename("buyers").reset_index()
+    sizes = segments.groupby("segment_id").size().rename("segment_customers")
+    population = buyers.groupby("product_id").size().rename("population_buyers")
+    counts = counts.join(sizes, on="segment_id").join(population, on="product_id")
+    counts["score"] = (counts["buyers"] / counts["segment_customers"]) / (
+        counts["population_buyers"] / len(segments)
+    )
+    counts = counts[counts["buyers"] >= settings["recommendation_min_buyers"]]
+    expected = (
+        counts.sort_values(
+            ["segment_id", "score", "buyers", "product_id"], ascending=[True, False, False, True]
+        )
+        .groupby("segment_id")
+        .head(3)
+    )
+    actual = connection.sql(
+        "select segment_id, product_id, score from segment_recommendations "
+        "order by segment_id, rank"
+    ).df()
+    assert actual[["segment_id", "product_id"]].to_numpy().tolist() == (
+        expected[["segment_id", "product_id"]].to_numpy().tolist()
+    )
+    np.testing.assert_allclose(actual["score"], expected["score"], rtol=1e-12)

@@ -1,4 +1,4 @@
-"""basket_rules on a generated data set: planted affinities found, metrics equal to pandas."""
+"""Basket rules and recommendations on a generated data set, against independent computations."""
 
 from __future__ import annotations
 
@@ -129,3 +129,19 @@ def test_segment_recommendations_equal_an_independent_pandas_ranking(generated_b
         expected[["segment_id", "product_id"]].to_numpy().tolist()
     )
     np.testing.assert_allclose(actual["score"], expected["score"], rtol=1e-12)
+
+
+def test_every_customer_gets_three_products_they_have_not_bought(generated_build):
+    connection, _, _ = generated_build
+    per_customer = connection.sql(
+        "select customers.customer_id, count(recommendations.product_id) as offers "
+        "from customer_segments as customers "
+        "left join customer_recommendations as recommendations using (customer_id) "
+        "group by customers.customer_id"
+    ).df()
+    assert (per_customer["offers"] == 3).all()
+    already_bought = connection.sql(
+        "select count(*) from customer_recommendations join int_customer_products "
+        "using (customer_id, product_id)"
+    ).fetchall()[0][0]
+    assert already_bought == 0

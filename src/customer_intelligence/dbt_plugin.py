@@ -1,15 +1,18 @@
-"""dbt-duckdb plugin: checks DUCKDB_PATH before dbt connects and creates EXPORT_DIR.
+"""dbt-duckdb plugin: checks DUCKDB_PATH before dbt connects, creates EXPORT_DIR and gives SQL
+the `ci_publish_file` function the marts' Parquet post-hook (macros/publish_parquet.sql) uses.
 
 Loaded through `plugins:` in profiles.yml, so plain `dbt build` gets the same checks as the CLI.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
+from duckdb import DuckDBPyConnection
 
 from customer_intelligence import settings
 
@@ -18,7 +21,7 @@ class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         export_dir = Path(plugin_config.get("export_dir") or settings.DEFAULT_EXPORT_DIR)
         try:
-            settings.ensure_export_dir(export_dir)
+            settings.ensure_export_dir(export_dir / "marts")
         except settings.ConfigurationError as error:
             raise DbtRuntimeError(str(error)) from error
 
@@ -29,3 +32,16 @@ class Plugin(BasePlugin):
             settings.check_database_path(Path(creds.path))
         except settings.ConfigurationError as error:
             raise DbtRuntimeError(str(error)) from error
+
+    def configure_connection(self, conn: DuckDBPyConnection) -> None:
+        # dbt-duckdb's cursors share the connection's functions, so registering once is enough
+        conn.create_function(
+            "ci_publish_file", publish_file, ["VARCHAR", "VARCHAR"], "VARCHAR", side_effects=True
+        )
+
+
+def publish_file(temp_path: str, final_path: str) -> str:
+    """Moves a finished file into place in one step: a reader sees the old file or the new one."""
+    Path(final_path).parent.mkdir(parents=True, exist_ok=True)
+    os.replace(temp_path, final_path)
+    return final_path

@@ -79,3 +79,50 @@ def generated_build(tmp_path_factory):
     connection = duckdb.connect(str(database), read_only=True)
     yield connection, raw_dir, truth_dir
     connection.close()
+
+
+# fewer candidate ks and refits than the defaults: these builds test history and exports, not k
+QUICK_SEGMENTATION_VARS = (
+    "segmentation_k_min: 2, segmentation_k_max: 4, segmentation_bootstrap_runs: 1"
+)
+# the bundled orders end on 2025-12-31: half a year earlier, orders drop out and segments move
+EARLIER_AS_OF_DATE = "2025-07-01"
+
+
+def _segments_by_customer(database: Path) -> dict[str, dict[int, str]]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return {
+            "rfm": dict(
+                connection.sql("select customer_id, rfm_segment from customer_rfm").fetchall()
+            ),
+            "kmeans": dict(
+                connection.sql("select customer_id, segment_name from customer_segments").fetchall()
+            ),
+            "kmeans_id": dict(
+                connection.sql("select customer_id, segment_id from customer_segments").fetchall()
+            ),
+        }
+
+
+@pytest.fixture(scope="session")
+def two_builds(tmp_path_factory):
+    """The bundled data built twice, the second time as of an earlier date so segments move.
+
+    Returns (project, database, first, second): first and second map 'rfm', 'kmeans' (segment
+    name) and 'kmeans_id' to each build's segment by customer; first['exports'] is a copy of the
+    first build's exports folder.
+    """
+    root = tmp_path_factory.mktemp("two_builds")
+    project = copy_project(root / "project")
+    database = root / "build.duckdb"
+    result = run_dbt(
+        project, "build", "--vars", f"{{{QUICK_SEGMENTATION_VARS}}}", database=database
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    first = _segments_by_customer(database)
+    first["exports"] = shutil.copytree(project / "exports", root / "first_exports")
+    variables = f"{{{QUICK_SEGMENTATION_VARS}, rfm_as_of_date: '{EARLIER_AS_OF_DATE}'}}"
+    result = run_dbt(project, "build", "--vars", variables, database=database)
+    assert result.returncode == 0, result.stdout[-4000:]
+    second = _segments_by_customer(database)
+    return project, database, first, second

@@ -6,10 +6,13 @@ Loaded through `plugins:` in profiles.yml, so plain `dbt build` gets the same ch
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
 
+import duckdb
 from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 from duckdb import DuckDBPyConnection
@@ -38,6 +41,15 @@ class Plugin(BasePlugin):
         conn.create_function(
             "ci_publish_file", publish_file, ["VARCHAR", "VARCHAR"], "VARCHAR", side_effects=True
         )
+        # a Python function still registered when the interpreter shuts down makes DuckDB's
+        # bindings print a page of "nanobind: leaked" warnings (sqlfluff never closes its
+        # connection)
+        atexit.register(_unregister_publish_file, conn)
+
+
+def _unregister_publish_file(conn: DuckDBPyConnection) -> None:
+    with contextlib.suppress(duckdb.Error):  # the connection is already closed
+        conn.remove_function("ci_publish_file")
 
 
 def publish_file(temp_path: str, final_path: str) -> str:

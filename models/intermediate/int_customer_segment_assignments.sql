@@ -1,8 +1,8 @@
 -- one row per customer: the nearest k-means centroid (Euclidean, scaled units) and its distance
 with
 
-features as (
-    select * from {{ ref('int_customer_segmentation_features') }}
+feature_values as (
+    select * from {{ ref('int_customer_feature_values') }}
 ),
 
 preprocessing as (
@@ -13,14 +13,6 @@ centroids as (
     select * from {{ ref('segment_centroids') }}
 ),
 
--- one row per customer and feature column; the join to the recipe keeps the features in use
-feature_values as (
-    select *
-    from features
-    unpivot include nulls (
-        feature_value for feature in (columns(* exclude (customer_id)))
-    )
-),
 
 scaled as (
     select

@@ -1,8 +1,8 @@
 -- one row per segment and feature: customers, mean and median raw value, index vs population, centroid
 with
 
-features as (
-    select * from {{ ref('int_customer_segmentation_features') }}
+feature_values as (
+    select * from {{ ref('int_customer_feature_values') }}
 ),
 
 assignments as (
@@ -13,13 +13,6 @@ centroids as (
     select * from {{ ref('segment_centroids') }}
 ),
 
-feature_values as (
-    select *
-    from features
-    unpivot include nulls (
-        feature_value for feature in (columns(* exclude (customer_id)))
-    )
-),
 
 -- means skip nulls (a share without orders), as segmentation.segment_profile does
 segment_means as (

@@ -8,8 +8,9 @@ included) is its own:
 
 1. selection: ``prepare_features`` + ``select_k`` with the project's default vars;
 2. fit: ``fit_centroids`` at the chosen k on the default fit sample;
-3. SQL assignment: the model ``int_customer_segment_assignments``, its Jinja rendered with
-   ``ref(name)`` = ``name``, run by DuckDB over tables of those names holding all rows.
+3. SQL assignment: the models ``int_customer_feature_values`` and
+   ``int_customer_segment_assignments``, their Jinja rendered with ``ref(name)`` = ``name``,
+   run by DuckDB over tables of those names holding all rows.
 
 Seconds cover the stage's work, not loading its input.
 """
@@ -35,6 +36,7 @@ import pyarrow.parquet as pq
 from customer_intelligence import segmentation
 
 STAGES = ("selection", "fit", "sql_assignment")
+FEATURE_VALUES_MODEL = Path("models/intermediate/int_customer_feature_values.sql")
 ASSIGNMENT_MODEL = Path("models/intermediate/int_customer_segment_assignments.sql")
 # Defaults of dbt_project.yml's segmentation_* vars.
 K_RANGE = range(2, 11)
@@ -65,9 +67,9 @@ def resample_features(source: pa.Table, customers: int, seed: int = 0) -> pa.Tab
     return pa.table(columns)
 
 
-def assignment_sql(project: Path) -> str:
-    """The assignment model's SQL with each ref() replaced by the bare model name."""
-    template = (project / ASSIGNMENT_MODEL).read_text()
+def model_sql(project: Path, model: Path) -> str:
+    """A model's SQL with each ref() replaced by the bare model name."""
+    template = (project / model).read_text()
     return jinja2.Template(template).render(ref=lambda name: name)
 
 
@@ -99,7 +101,9 @@ def run_stage(stage: str, workdir: Path, project: Path) -> dict[str, float]:
             ):
                 path = str(workdir / f"{file}.parquet")
                 connection.execute(f"create table {table} as select * from read_parquet('{path}')")
-            sql = assignment_sql(project)
+            feature_values = model_sql(project, FEATURE_VALUES_MODEL)
+            connection.execute(f"create view int_customer_feature_values as {feature_values}")
+            sql = model_sql(project, ASSIGNMENT_MODEL)
             started = time.perf_counter()
             connection.execute(f"create table assignments as {sql}")
             seconds = time.perf_counter() - started

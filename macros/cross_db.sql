@@ -49,3 +49,9 @@
 {% macro duckdb__parse_as(expression, type_name) -%}
     try_cast(nullif(trim({{ expression }}), '') as {{ api.Column.translate_type(type_name) }})
 {%- endmacro %}
+
+
+{#- True when the expression is null or not one of the given text values. -#}
+{% macro not_one_of(expression, values) -%}
+    ({{ expression }} is null or {{ expression }} not in ('{{ values | join("', '") }}'))
+{%- endmacro %}

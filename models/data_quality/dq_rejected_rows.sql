@@ -1,8 +1,5 @@
 -- one row per distinct raw row that staging could not use, with the reason
-{% set bases = [
-    'customers', 'products', 'orders', 'order_items', 'campaigns', 'email_events',
-    'web_sessions', 'subscriptions',
-] %}
+{% set bases = input_staged_entities() %}
 
 with
 

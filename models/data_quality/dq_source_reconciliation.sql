@@ -1,8 +1,5 @@
 -- one row per raw source: raw rows = staged rows + rejected rows + removed exact duplicates
-{% set bases = [
-    'customers', 'products', 'orders', 'order_items', 'campaigns', 'email_events',
-    'web_sessions', 'subscriptions',
-] %}
+{% set bases = input_staged_entities() %}
 
 with
 
@@ -12,7 +9,7 @@ rejected_rows as (
 
 {% for entity in bases %}
     raw_{{ entity }} as (
-        select * from {{ ref('raw_' ~ entity) }}
+        select * from {{ input_relation(entity) }}
     ),
 
     base_{{ entity }} as (

@@ -6,6 +6,6 @@ from customer_intelligence import segmentation
 def model(dbt, session):
     dbt.config(materialized="table")
     features = dbt.ref("int_customer_segmentation_features").order("customer_id").to_arrow_table()
-    names = dbt.config.get("segmentation_features") or segmentation.DEFAULT_FEATURES
+    names = dbt.config.get("segmentation_features") or segmentation.default_features(features)
     _, preprocessing = segmentation.prepare_features(features, list(names))
     return preprocessing

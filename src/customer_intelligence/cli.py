@@ -30,7 +30,16 @@ def run_dbt(arguments: list[str]) -> int:
 def build(args: argparse.Namespace) -> int:
     settings.check_database_path(settings.duckdb_path())
     settings.ensure_export_dir(settings.export_dir())
-    return run_dbt(["build", *args.dbt_args])
+    input_vars: list[str] = []
+    if args.input is not None:
+        from customer_intelligence.input_config import dbt_vars_argument, load_input_config
+
+        if "--vars" in args.dbt_args:
+            raise settings.ConfigurationError(
+                "--input and --vars together: put the vars in the input file's `vars:` block."
+            )
+        input_vars = dbt_vars_argument(load_input_config(args.input))
+    return run_dbt(["build", *input_vars, *args.dbt_args])
 
 
 def generate(args: argparse.Namespace) -> int:
@@ -72,6 +81,12 @@ def parser() -> argparse.ArgumentParser:
 
     build_command = commands.add_parser(
         "build", help="run `dbt build` on the project; other arguments go to dbt (--select ...)"
+    )
+    build_command.add_argument(
+        "--input",
+        type=Path,
+        default=None,
+        help="input config (YAML) naming your own data files; default: the bundled sample data",
     )
     build_command.set_defaults(handler=build)
 

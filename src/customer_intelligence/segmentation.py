@@ -102,6 +102,24 @@ def raw_values(table: Table, features: Sequence[str]) -> np.ndarray:
     return np.column_stack(columns) if columns else np.empty((arrow.num_rows, 0))
 
 
+def default_features(table: Table) -> list[str]:
+    """DEFAULT_FEATURES plus any extra numeric columns (features the user's own data brings),
+    keeping only those that vary: own data often lacks some inputs (no product categories, no
+    customer profile), and a column that is empty or constant cannot separate customers."""
+    arrow = (
+        table if isinstance(table, pa.Table) else pa.Table.from_pandas(table, preserve_index=False)
+    )
+    extra = [
+        name
+        for name, kind in zip(arrow.column_names, arrow.schema.types, strict=True)
+        if name != "customer_id" and name not in DEFAULT_FEATURES and pa.types.is_floating(kind)
+    ]
+    candidates = [name for name in (*DEFAULT_FEATURES, *extra) if name in arrow.column_names]
+    values = raw_values(arrow, candidates)
+    varies = [np.unique(column[~np.isnan(column)]).size > 1 for column in values.T]
+    return [name for name, keep in zip(candidates, varies, strict=True) if keep]
+
+
 def prepare_features(
     table: Table,
     features: Sequence[str] = DEFAULT_FEATURES,
@@ -218,9 +236,18 @@ def select_k(
     the highest silhouette, ties to the smaller k. ``fixed_k`` overrides the rule (and is scored
     even when outside ``k_range``).
     """
-    ks = sorted(set(k_range) | ({fixed_k} if fixed_k is not None else set()))
     rng = np.random.default_rng(seed)
     sample = matrix[_sample(len(matrix), sample_size, rng)]
+    # silhouette needs 2 <= k <= points - 1: small own data caps the range rather than failing
+    ks = sorted(
+        {k for k in k_range if k < len(sample)} | ({fixed_k} if fixed_k is not None else set())
+    )
+    if not ks or max(ks) >= len(sample):
+        raise ValueError(
+            f"k-means segmentation needs more customers than segments: {len(sample)} customers "
+            f"cannot be split into {fixed_k or min(k_range)} or more segments. Lower var "
+            "segmentation_k_min (or segmentation_fixed_k), or bring more customers."
+        )
     resamples = rng.integers(0, len(sample), size=(bootstrap_runs, len(sample)))
     rows = []
     for k in ks:

@@ -18,7 +18,8 @@ as_of as (
 ),
 
 order_totals as (
-    -- orders after the as-of date do not exist yet from the as-of date's point of view
+    -- orders after the as-of date do not exist yet from its point of view; one placed on it
+    -- counts, with recency 0
     select
         orders.customer_id,
         as_of.as_of_date,
@@ -29,7 +30,7 @@ order_totals as (
     cross join as_of
     where
         orders.is_revenue_order
-        and orders.ordered_on < as_of.as_of_date
+        and orders.ordered_on <= as_of.as_of_date
     group by
         orders.customer_id,
         as_of.as_of_date

@@ -37,6 +37,9 @@ order_features as (
             count(case when channel = '{{ channel }}' then order_id end) as orders_{{ channel }},
             sum(case when channel = '{{ channel }}' then order_amount else 0 end) as spend_{{ channel }},
         {%- endfor %}
+        count(case when {{ not_one_of('channel', channels) }} then order_id end) as orders_other_channels,
+        sum(case when {{ not_one_of('channel', channels) }} then order_amount else 0 end)
+            as spend_other_channels,
         max(case when is_outlier then 1 else 0 end) = 1 as has_outlier_order
     from orders
     where is_revenue_order
@@ -47,9 +50,10 @@ category_features as (
     select
         customer_id,
     {%- for category in categories %}
-        sum(case when category = '{{ category }}' then spend else 0 end) as spend_{{ category }}
-        {{- "," if not loop.last }}
+        sum(case when category = '{{ category }}' then spend else 0 end) as spend_{{ category }},
     {%- endfor %}
+        sum(case when {{ not_one_of('category', categories) }} then spend else 0 end)
+            as spend_other_categories
     from category_spend
     group by customer_id
 ),
@@ -109,9 +113,12 @@ joined as (
             coalesce(order_features.orders_{{ channel }}, 0) as orders_{{ channel }},
             coalesce(order_features.spend_{{ channel }}, 0) as spend_{{ channel }},
         {%- endfor %}
+        coalesce(order_features.orders_other_channels, 0) as orders_other_channels,
+        coalesce(order_features.spend_other_channels, 0) as spend_other_channels,
         {%- for category in categories %}
             coalesce(category_features.spend_{{ category }}, 0) as spend_{{ category }},
         {%- endfor %}
+        coalesce(category_features.spend_other_categories, 0) as spend_other_categories,
         coalesce(order_features.has_outlier_order, false) as has_outlier_order,
         profiled.as_of_date
     from profiled

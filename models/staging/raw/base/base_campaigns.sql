@@ -1,13 +1,10 @@
 -- one row per distinct raw campaign row: parsed, with the reason it cannot be used (null if usable)
-{% set raw_columns = [
-    'campaign_id', 'campaign_name', 'sent_at', 'subject', 'cost', 'experiment_id', 'variant',
-    'planned_share',
-] %}
+{% set raw_columns = input_columns('campaigns') %}
 
 with
 
 source as (
-    select * from {{ ref('raw_campaigns') }}
+    select * from {{ input_relation('campaigns') }}
 ),
 
 distinct_rows as (

@@ -1,14 +1,10 @@
 -- one row per distinct raw customer row: parsed, with the reason it cannot be used (null if usable)
-{% set raw_columns = [
-    'customer_id', 'first_name', 'last_name', 'email', 'birth_year', 'gender', 'education',
-    'marital_status', 'income', 'kids_at_home', 'teens_at_home', 'signup_date', 'country',
-    'email_opt_in',
-] %}
+{% set raw_columns = input_columns('customers') %}
 
 with
 
 source as (
-    select * from {{ ref('raw_customers') }}
+    select * from {{ input_relation('customers') }}
 ),
 
 distinct_rows as (

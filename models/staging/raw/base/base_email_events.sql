@@ -1,7 +1,5 @@
 -- one row per distinct raw email event: parsed, with the reason it cannot be used (null if usable)
-{% set raw_columns = [
-    'event_id', 'campaign_id', 'customer_id', 'email', 'event_type', 'event_at', 'link_type',
-] %}
+{% set raw_columns = input_columns('email_events') %}
 {% set event_types = [
     'sent', 'hard_bounce', 'soft_bounce', 'open', 'click', 'unsubscribe', 'complaint', 'forward',
 ] %}
@@ -9,7 +7,7 @@
 with
 
 source as (
-    select * from {{ ref('raw_email_events') }}
+    select * from {{ input_relation('email_events') }}
 ),
 
 campaigns as (

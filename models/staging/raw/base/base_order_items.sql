@@ -1,10 +1,10 @@
 -- one row per distinct raw order line: parsed, with the reason it cannot be used (null if usable)
-{% set raw_columns = ['order_id', 'product_id', 'quantity', 'unit_price'] %}
+{% set raw_columns = input_columns('order_items') %}
 
 with
 
 source as (
-    select * from {{ ref('raw_order_items') }}
+    select * from {{ input_relation('order_items') }}
 ),
 
 orders as (
@@ -39,8 +39,13 @@ checked as (
             when parsed.order_id is null then 'invalid_order_id'
             when parsed.product_id is null then 'invalid_product_id'
             when parsed.quantity is null or parsed.quantity <= 0 then 'non_positive_quantity'
+            {%- if input_has_column('order_items', 'unit_price') %}
             when parsed.unit_price is null or parsed.unit_price <= 0 then 'non_positive_unit_price'
+            {%- endif %}
+            {#- baskets without an orders file are still baskets: rules need no order header #}
+            {%- if input_available('orders') %}
             when orders.order_id is null then 'unknown_or_rejected_order'
+            {%- endif %}
             when products.product_id is null then 'unknown_product'
         end as row_rejection_reason
     from parsed

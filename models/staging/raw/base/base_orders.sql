@@ -1,11 +1,11 @@
 -- one row per distinct raw order row: parsed, with the reason it cannot be used (null if usable)
-{% set raw_columns = ['order_id', 'customer_id', 'ordered_at', 'channel', 'status', 'discount_used'] %}
+{% set raw_columns = input_columns('orders') %}
 {% set future_cutoff = date_var_or('future_date_cutoff', dbt.cast(dbt.current_timestamp(), type_date())) %}
 
 with
 
 source as (
-    select * from {{ ref('raw_orders') }}
+    select * from {{ input_relation('orders') }}
 ),
 
 customers as (

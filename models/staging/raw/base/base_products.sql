@@ -1,10 +1,10 @@
 -- one row per distinct raw product row: parsed, with the reason it cannot be used (null if usable)
-{% set raw_columns = ['product_id', 'name', 'category', 'price'] %}
+{% set raw_columns = input_columns('products') %}
 
 with
 
 source as (
-    select * from {{ ref('raw_products') }}
+    select * from {{ input_relation('products') }}
 ),
 
 distinct_rows as (

@@ -1,10 +1,10 @@
 -- one row per distinct raw list event: parsed, with the reason it cannot be used (null if usable)
-{% set raw_columns = ['subscription_event_id', 'customer_id', 'email', 'event_type', 'event_at'] %}
+{% set raw_columns = input_columns('subscriptions') %}
 
 with
 
 source as (
-    select * from {{ ref('raw_subscriptions') }}
+    select * from {{ input_relation('subscriptions') }}
 ),
 
 customers as (

@@ -1,12 +1,10 @@
 -- one row per distinct raw web session: parsed, with the reason it cannot be used (null if usable)
-{% set raw_columns = [
-    'session_id', 'customer_id', 'started_at', 'pages_viewed', 'traffic_source', 'device',
-] %}
+{% set raw_columns = input_columns('web_sessions') %}
 
 with
 
 source as (
-    select * from {{ ref('raw_web_sessions') }}
+    select * from {{ input_relation('web_sessions') }}
 ),
 
 customers as (

@@ -1,0 +1,163 @@
+{#-
+  on-run-start: the pre-flight check of var input_sources, before any model runs. It stops with a
+  message naming the entity, the file, the column, a bad value and what to change when a file is
+  missing, a mapped column does not exist, a required column has no source, or more than var
+  input_max_invalid_share of a date or number column does not parse (fewer bad values go to
+  dq_rejected_rows as usual). It then logs one line per skipped part of the pipeline.
+-#}
+{% macro check_input_sources() %}
+    {%- set sources = input_sources() -%}
+    {%- if not execute or sources is none -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set contract = input_contract() -%}
+    {%- if sources is not mapping -%}
+        {{ input_error("var input_sources must be a mapping of entity names to {path, columns}, not "
+            ~ sources ~ ".") }}
+    {%- endif -%}
+    {%- for entity, spec in sources.items() -%}
+        {%- if entity not in contract -%}
+            {{ input_error("input_sources has an unknown entity '" ~ entity ~ "'"
+                ~ input_did_you_mean(entity, contract.keys()) ~ ". Known entities: "
+                ~ (contract.keys() | join(', ')) ~ ".") }}
+        {%- endif -%}
+        {%- if spec is not mapping or not spec.get('path') -%}
+            {{ input_error("input_sources." ~ entity ~ " needs a `path` (a CSV or Parquet file, globs "
+                ~ "allowed), e.g. " ~ entity ~ ": {path: data/" ~ entity ~ ".csv}.") }}
+        {%- endif -%}
+        {{ input_check_files(entity, spec) }}
+        {{ input_check_columns(entity, spec, contract[entity]) }}
+        {{ input_check_values(entity, spec, contract[entity]) }}
+    {%- endfor -%}
+    {{ input_log_coverage() }}
+    {{ return('') }}
+{% endmacro %}
+
+
+{% macro input_error(message) %}
+    {{ exceptions.raise_compiler_error("Input config: " ~ message) }}
+{% endmacro %}
+
+
+{#- " (did you mean 'x'?)" when a candidate matches ignoring case, spaces and punctuation. -#}
+{% macro input_did_you_mean(name, candidates) %}
+    {%- set wanted = modules.re.sub('[^a-z0-9]', '', name | lower) -%}
+    {%- for candidate in candidates -%}
+        {%- set normalised = modules.re.sub('[^a-z0-9]', '', candidate | lower) -%}
+        {%- if wanted and normalised and (wanted in normalised or normalised in wanted) -%}
+            {{ return(" (did you mean '" ~ candidate ~ "'?)") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('') }}
+{% endmacro %}
+
+
+{% macro input_check_files(entity, spec) %}
+    {%- set paths = [spec['path']] if spec['path'] is string else spec['path'] -%}
+    {%- for path in paths -%}
+        {%- set matches = run_query(
+            "select count(*) from glob('" ~ (path | replace("'", "''")) ~ "')"
+        ).columns[0].values()[0] -%}
+        {%- if matches == 0 -%}
+            {{ input_error("input_sources." ~ entity ~ ".path: no file matches '" ~ path ~ "'. Check "
+                ~ "the path; a relative path is read from the folder dbt runs in (customer-intel "
+                ~ "build --input reads it from the config file's folder).") }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}
+
+
+{% macro input_check_columns(entity, spec, contract) %}
+    {%- set mapping = spec.get('columns') or {} -%}
+    {%- set present = input_file_columns(spec) -%}
+    {%- for column, source_column in mapping.items() -%}
+        {%- if column not in contract['columns'] -%}
+            {{ input_error("input_sources." ~ entity ~ ".columns maps '" ~ column ~ "', which is not a "
+                ~ "column of the " ~ entity ~ " contract" ~ input_did_you_mean(column, contract['columns'])
+                ~ ". Its columns are: " ~ (contract['columns'].keys() | join(', ')) ~ ".") }}
+        {%- endif -%}
+        {%- if source_column not in present -%}
+            {{ input_error("file " ~ spec['path'] ~ " has no column '" ~ source_column ~ "' (mapped to "
+                ~ entity ~ "." ~ column ~ ")" ~ input_did_you_mean(source_column, present)
+                ~ ". Its columns are: " ~ (present | join(', ')) ~ ". Fix input_sources." ~ entity
+                ~ ".columns." ~ column ~ ".") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for column in contract['required'] if mapping.get(column, column) not in present -%}
+        {{ input_error("file " ~ spec['path'] ~ " has no column for " ~ entity ~ "." ~ column
+            ~ ", which is required" ~ input_did_you_mean(column, present) ~ ". Map it: input_sources."
+            ~ entity ~ ".columns: {" ~ column ~ ": <your column>}. The file's columns are: "
+            ~ (present | join(', ')) ~ ".") }}
+    {%- endfor -%}
+{% endmacro %}
+
+
+{#- One query per file: for each date and number column, how many filled values do not parse. -#}
+{% macro input_check_values(entity, spec, contract) %}
+    {%- set mapping = spec.get('columns') or {} -%}
+    {%- set present = input_file_columns(spec) -%}
+    {%- set checked = [] -%}
+    {%- for column, kind in contract['columns'].items()
+        if kind in ('date', 'number') and mapping.get(column, column) in present -%}
+        {%- do checked.append((column, kind)) -%}
+    {%- endfor -%}
+    {%- if not checked -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set counts -%}
+        select
+            count(*) as total_rows
+            {%- for column, kind in checked %}
+                {%- set value = adapter.quote(column) %}
+                {%- set bad = "nullif(" ~ value ~ ", '') is not null and try_cast(" ~ value ~ " as "
+                    ~ ('timestamp' if kind == 'date' else 'double') ~ ") is null" %},
+            count(nullif({{ value }}, '')) as filled_{{ loop.index }},
+            count(*) filter (where {{ bad }}) as bad_{{ loop.index }},
+            min({{ value }}) filter (where {{ bad }}) as sample_{{ loop.index }}
+            {%- endfor %}
+        from {{ input_read(entity) }}
+    {%- endset -%}
+    {%- set row = run_query(counts).rows[0] -%}
+    {%- set tolerance = var('input_max_invalid_share', 0.05) -%}
+    {%- for column, kind in checked -%}
+        {%- set filled = row['filled_' ~ loop.index] -%}
+        {%- set bad = row['bad_' ~ loop.index] -%}
+        {%- if filled > 0 and bad / filled > tolerance -%}
+            {%- set hint = "set input_sources." ~ entity ~ ".date_format to the file's format (strptime "
+                ~ "codes, e.g. '%m/%d/%Y %H:%M' for 12/1/2010 8:26; a list tries each)"
+                if kind == 'date' else "clean the column (plain numbers with a dot as decimal mark)" -%}
+            {{ input_error("file " ~ spec['path'] ~ ", column '" ~ mapping.get(column, column) ~ "' ("
+                ~ entity ~ "." ~ column ~ "): " ~ bad ~ " of " ~ filled ~ " values ("
+                ~ ((100.0 * bad / filled) | round(1)) ~ "%) do not parse as a " ~ kind ~ ", e.g. '"
+                ~ row['sample_' ~ loop.index] ~ "'. To fix, " ~ hint ~ ". Up to "
+                ~ (100 * tolerance) ~ "% bad values are tolerated (var input_max_invalid_share) and "
+                ~ "go to dq_rejected_rows.") }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}
+
+
+{#- One line per entity the input lacks: what it derives from, or what builds empty. -#}
+{% macro input_log_coverage() %}
+    {%- set needed_for = {
+        'customers': 'customer marts',
+        'products': 'product names and categories',
+        'orders': 'RFM, customer spend features and recommendations',
+        'order_items': 'basket rules and recommendations',
+        'campaigns': 'campaign KPIs and A/B tests',
+        'email_events': 'campaign KPIs and A/B tests',
+        'web_sessions': 'fct_web_engagement',
+        'subscriptions': 'fct_list_growth',
+        'customer_features': 'extra segmentation features',
+        'campaign_responses': 'fct_campaign_acceptance',
+    } -%}
+    {%- for entity in input_staged_entities() if entity not in input_sources() -%}
+        {%- set origin = input_derivation(entity) -%}
+        {%- if origin -%}
+            {{ log("Input: " ~ entity ~ " derived from " ~ origin ~ ".", info=true) }}
+        {%- else -%}
+            {{ log("Input: no " ~ entity ~ " in input_sources: skipped " ~ needed_for[entity]
+                ~ " (their models build empty).", info=true) }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}

@@ -1,0 +1,124 @@
+{#-
+  The input contract: per entity, its columns in order and each column's kind (key, date, number
+  or text), and the columns without which no row can be used. The bundled seeds have exactly
+  these columns; own-data files map their columns onto them (var input_sources, see README).
+  `transactions`, `marketing_campaign` and `mall_customers` are convenience entities: they are
+  read from the user's file and turned into the core entities (macros/input_sources.sql).
+-#}
+{% macro input_contract() %}
+    {{ return({
+        'customers': {
+            'columns': {
+                'customer_id': 'key', 'first_name': 'text', 'last_name': 'text', 'email': 'text',
+                'birth_year': 'number', 'gender': 'text', 'education': 'text',
+                'marital_status': 'text', 'income': 'number', 'kids_at_home': 'number',
+                'teens_at_home': 'number', 'signup_date': 'date', 'country': 'text',
+                'email_opt_in': 'text',
+            },
+            'required': ['customer_id'],
+        },
+        'products': {
+            'columns': {'product_id': 'key', 'name': 'text', 'category': 'text', 'price': 'number'},
+            'required': ['product_id'],
+        },
+        'orders': {
+            'columns': {
+                'order_id': 'key', 'customer_id': 'key', 'ordered_at': 'date', 'channel': 'text',
+                'status': 'text', 'discount_used': 'text',
+            },
+            'required': ['order_id', 'customer_id', 'ordered_at'],
+        },
+        'order_items': {
+            'columns': {
+                'order_id': 'key', 'product_id': 'key', 'quantity': 'number', 'unit_price': 'number',
+            },
+            'required': ['order_id', 'product_id'],
+        },
+        'campaigns': {
+            'columns': {
+                'campaign_id': 'key', 'campaign_name': 'text', 'sent_at': 'date', 'subject': 'text',
+                'cost': 'number', 'experiment_id': 'text', 'variant': 'text',
+                'planned_share': 'number',
+            },
+            'required': ['campaign_id', 'sent_at'],
+        },
+        'email_events': {
+            'columns': {
+                'event_id': 'key', 'campaign_id': 'key', 'customer_id': 'key', 'email': 'text',
+                'event_type': 'text', 'event_at': 'date', 'link_type': 'text',
+            },
+            'required': ['event_id', 'campaign_id', 'customer_id', 'event_type', 'event_at'],
+        },
+        'web_sessions': {
+            'columns': {
+                'session_id': 'key', 'customer_id': 'key', 'started_at': 'date',
+                'pages_viewed': 'number', 'traffic_source': 'text', 'device': 'text',
+            },
+            'required': ['session_id', 'started_at'],
+        },
+        'subscriptions': {
+            'columns': {
+                'subscription_event_id': 'key', 'customer_id': 'key', 'email': 'text',
+                'event_type': 'text', 'event_at': 'date',
+            },
+            'required': ['subscription_event_id', 'event_type', 'event_at'],
+        },
+        'customer_features': {
+            'columns': {'customer_id': 'key', 'feature': 'text', 'value': 'number'},
+            'required': ['customer_id', 'feature', 'value'],
+        },
+        'campaign_responses': {
+            'columns': {'customer_id': 'key', 'campaign': 'text', 'accepted': 'number'},
+            'required': ['customer_id', 'campaign', 'accepted'],
+        },
+        'transactions': {
+            'columns': {
+                'customer_id': 'key', 'order_date': 'date', 'amount': 'number', 'order_id': 'key',
+                'product_id': 'key', 'quantity': 'number', 'product_name': 'text',
+                'category': 'text', 'channel': 'text',
+            },
+            'required': ['customer_id', 'order_date', 'amount'],
+        },
+        'marketing_campaign': {
+            'columns': {
+                'ID': 'key', 'Year_Birth': 'number', 'Education': 'text', 'Marital_Status': 'text',
+                'Income': 'number', 'Kidhome': 'number', 'Teenhome': 'number', 'Dt_Customer': 'date',
+                'Recency': 'number', 'MntWines': 'number', 'MntFruits': 'number',
+                'MntMeatProducts': 'number', 'MntFishProducts': 'number',
+                'MntSweetProducts': 'number', 'MntGoldProds': 'number',
+                'NumDealsPurchases': 'number', 'NumWebPurchases': 'number',
+                'NumCatalogPurchases': 'number', 'NumStorePurchases': 'number',
+                'AcceptedCmp1': 'number', 'AcceptedCmp2': 'number', 'AcceptedCmp3': 'number',
+                'AcceptedCmp4': 'number', 'AcceptedCmp5': 'number', 'Response': 'number',
+            },
+            'required': [
+                'ID', 'Recency', 'MntWines', 'MntFruits', 'MntMeatProducts', 'MntFishProducts',
+                'MntSweetProducts', 'MntGoldProds', 'NumWebPurchases', 'NumCatalogPurchases',
+                'NumStorePurchases',
+            ],
+            'date_format': ['%d-%m-%Y', '%Y-%m-%d'],
+        },
+        'mall_customers': {
+            'columns': {
+                'CustomerID': 'key', 'Gender': 'text', 'Age': 'number',
+                'AnnualIncome (k$)': 'number', 'SpendingScore (1-100)': 'number',
+            },
+            'required': ['CustomerID', 'Age', 'AnnualIncome (k$)', 'SpendingScore (1-100)'],
+        },
+    }) }}
+{% endmacro %}
+
+
+{#- The contract's column names of an entity, in order. -#}
+{% macro input_columns(entity) %}
+    {{ return(input_contract()[entity]['columns'].keys() | list) }}
+{% endmacro %}
+
+
+{#- The entities staged by base_<entity> and stg_<entity> models. -#}
+{% macro input_staged_entities() %}
+    {{ return([
+        'customers', 'products', 'orders', 'order_items', 'campaigns', 'email_events',
+        'web_sessions', 'subscriptions', 'customer_features', 'campaign_responses',
+    ]) }}
+{% endmacro %}

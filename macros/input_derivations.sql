@@ -1,0 +1,263 @@
+{#-
+  Core entities derived from the convenience entities of the input contract, named
+  input_<entity>_from_<origin> (called by duckdb__input_select in input_sources.sql).
+-#}
+
+{#- transactions: one purchase line each. Without order_id, a customer's lines on one date are one
+    order; lines of one order and product add up; amount is the line total. -#}
+{% macro input_transaction_lines() -%}
+    (
+        select
+            *,
+            coalesce(
+                nullif(order_id, ''),
+                {{ dbt.concat(["customer_id", "'|'", "left(order_date, 10)"]) }}
+            ) as order_key,
+            coalesce(nullif(product_id, ''), 'unspecified') as product_key,
+            case when nullif(quantity, '') is null then 1 else try_cast(quantity as double) end
+                as line_quantity,
+            try_cast(amount as double) as line_amount
+        from {{ input_read('transactions') }}
+    ) as transaction_lines
+{%- endmacro %}
+
+{% macro input_customers_from_transactions() %}
+    {{ return(input_emit('customers', {'customer_id': 'customer_id'}, input_transaction_lines(),
+        group_by=['customer_id'])) }}
+{% endmacro %}
+
+{% macro input_orders_from_transactions() %}
+    {{ return(input_emit('orders', {
+        'order_id': 'order_key',
+        'customer_id': 'customer_id',
+        'ordered_at': 'min(order_date)',
+        'channel': 'min(channel)',
+        'status': "'" ~ var('revenue_order_status') ~ "'",
+    }, input_transaction_lines(), group_by=['order_key', 'customer_id'])) }}
+{% endmacro %}
+
+{#- a line whose amount or quantity does not parse makes its order line unusable (rejected) -#}
+{% macro input_order_items_from_transactions() %}
+    {{ return(input_emit('order_items', {
+        'order_id': 'order_key',
+        'product_id': 'product_key',
+        'quantity': 'case when count(*) = count(line_quantity) then sum(line_quantity) end',
+        'unit_price': 'case when count(*) = count(line_amount) and count(*) = count(line_quantity)'
+            ~ ' then sum(line_amount) / nullif(sum(line_quantity), 0) end',
+    }, input_transaction_lines(), group_by=['order_key', 'product_key'])) }}
+{% endmacro %}
+
+{% macro input_products_from_transactions() %}
+    {{ return(input_emit('products', {
+        'product_id': 'product_key',
+        'name': "coalesce(max(nullif(product_name, '')), product_key)",
+        'category': "coalesce(max(nullif(category, '')), 'uncategorised')",
+    }, input_transaction_lines(), group_by=['product_key'])) }}
+{% endmacro %}
+
+{% macro input_customers_from_orders() %}
+    {{ return(input_emit('customers', {'customer_id': 'customer_id'}, input_read('orders'),
+        group_by=['customer_id'])) }}
+{% endmacro %}
+
+{% macro input_products_from_order_items() %}
+    {{ return(input_emit('products', {
+        'product_id': 'product_id',
+        'name': 'product_id',
+        'category': "'uncategorised'",
+    }, input_read('order_items'), group_by=['product_id'])) }}
+{% endmacro %}
+
+
+{#- marketing_campaign (Kaggle "Customer Personality Analysis"): one row per customer with spend
+    per category and purchases per channel. Each customer gets NumWeb + NumCatalog + NumStore
+    purchases as orders, the latest Recency days before the as-of date and one a week before each
+    other, their channels in that order, the first NumDealsPurchases with a discount; each
+    category's spend is spread evenly over them. So RFM and the spend and channel features equal
+    the file's figures exactly. -#}
+{% macro input_marketing_categories() %}
+    {{ return([
+        {'product_id': 1, 'name': 'Wines', 'category': 'wine', 'column': 'MntWines'},
+        {'product_id': 2, 'name': 'Fruits', 'category': 'fruit', 'column': 'MntFruits'},
+        {'product_id': 3, 'name': 'Meat Products', 'category': 'meat', 'column': 'MntMeatProducts'},
+        {'product_id': 4, 'name': 'Fish Products', 'category': 'fish', 'column': 'MntFishProducts'},
+        {'product_id': 5, 'name': 'Sweet Products', 'category': 'sweets', 'column': 'MntSweetProducts'},
+        {'product_id': 6, 'name': 'Gold Products', 'category': 'gold', 'column': 'MntGoldProds'},
+    ]) }}
+{% endmacro %}
+
+{% macro input_marketing_purchases() -%}
+    (
+        select
+            *,
+            unnest(range(purchases)) as purchase_number
+        from (
+            select
+                *,
+                coalesce(try_cast(numwebpurchases as integer), 0) as web_purchases,
+                coalesce(try_cast(numcatalogpurchases as integer), 0) as catalog_purchases,
+                coalesce(try_cast(numwebpurchases as integer), 0)
+                + coalesce(try_cast(numcatalogpurchases as integer), 0)
+                + coalesce(try_cast(numstorepurchases as integer), 0) as purchases
+            from {{ input_read('marketing_campaign') }}
+            where try_cast(recency as integer) is not null
+        )
+    ) as purchases
+{%- endmacro %}
+
+{% macro input_customers_from_marketing_campaign() %}
+    {{ return(input_emit('customers', {
+        'customer_id': 'id',
+        'birth_year': 'year_birth',
+        'education': 'education',
+        'marital_status': 'marital_status',
+        'income': 'income',
+        'kids_at_home': 'kidhome',
+        'teens_at_home': 'teenhome',
+        'signup_date': 'dt_customer',
+    }, input_read('marketing_campaign'))) }}
+{% endmacro %}
+
+{% macro input_orders_from_marketing_campaign() %}
+    {{ return(input_emit('orders', {
+        'order_id': 'try_cast(id as bigint) * 1000 + purchase_number',
+        'customer_id': 'id',
+        'ordered_at': "date '" ~ input_as_of_date() ~ "' - cast(cast(recency as integer) + 7 * purchase_number as integer)",
+        'channel': "case when purchase_number < web_purchases then 'web'"
+            ~ " when purchase_number < web_purchases + catalog_purchases then 'catalog'"
+            ~ " else 'store' end",
+        'status': "'" ~ var('revenue_order_status') ~ "'",
+        'discount_used': 'purchase_number < coalesce(try_cast(numdealspurchases as integer), 0)',
+    }, input_marketing_purchases())) }}
+{% endmacro %}
+
+{% macro input_order_items_from_marketing_campaign() %}
+    {%- set spend -%}
+        case categories.product_id
+        {%- for category in input_marketing_categories() %}
+            when {{ category.product_id }} then try_cast({{ category.column }} as double)
+        {%- endfor %}
+        end
+    {%- endset -%}
+    {%- set relation -%}
+        (
+            select
+                purchases.*,
+                categories.product_id as category_product_id,
+                {{ spend }} / purchases.purchases as category_spend
+            from {{ input_marketing_purchases() }}
+            cross join {{ input_marketing_products() }}
+        ) as lines
+    {%- endset -%}
+    {{ return(input_emit('order_items', {
+        'order_id': 'try_cast(id as bigint) * 1000 + purchase_number',
+        'product_id': 'category_product_id',
+        'quantity': '1',
+        'unit_price': 'category_spend',
+    }, relation ~ ' where category_spend > 0')) }}
+{% endmacro %}
+
+{% macro input_marketing_products() -%}
+    (
+        values
+        {%- for category in input_marketing_categories() %}
+            ({{ category.product_id }}, '{{ category.name }}', '{{ category.category }}')
+            {{- "," if not loop.last }}
+        {%- endfor %}
+    ) as categories (product_id, name, category)
+{%- endmacro %}
+
+{% macro input_products_from_marketing_campaign() %}
+    {{ return(input_emit('products', {
+        'product_id': 'product_id',
+        'name': 'name',
+        'category': 'category',
+    }, input_marketing_products())) }}
+{% endmacro %}
+
+{% macro input_campaign_responses_from_marketing_campaign() %}
+    {%- set campaigns = {
+        'Campaign 1': 'acceptedcmp1', 'Campaign 2': 'acceptedcmp2', 'Campaign 3': 'acceptedcmp3',
+        'Campaign 4': 'acceptedcmp4', 'Campaign 5': 'acceptedcmp5', 'Campaign 6 (last)': 'response',
+    } -%}
+    {%- set accepted -%}
+        case offers.campaign
+        {%- for campaign, column in campaigns.items() %}
+            when '{{ campaign }}' then {{ column }}
+        {%- endfor %}
+        end
+    {%- endset -%}
+    {%- set relation -%}
+        {{ input_read('marketing_campaign') }} as customers
+        cross join (
+            values
+            {%- for campaign in campaigns %}
+                ('{{ campaign }}'){{ "," if not loop.last }}
+            {%- endfor %}
+        ) as offers (campaign)
+    {%- endset -%}
+    {{ return(input_emit('campaign_responses', {
+        'customer_id': 'id',
+        'campaign': 'offers.campaign',
+        'accepted': accepted,
+    }, relation)) }}
+{% endmacro %}
+
+
+{#- mall_customers (the teaching set): gender, and age, income and spending score as K-means
+    features (customer_features) -#}
+{% macro input_mall_features() %}
+    {{ return({
+        'age': 'Age',
+        'annual_income_k': 'AnnualIncome (k$)',
+        'spending_score': 'SpendingScore (1-100)',
+    }) }}
+{% endmacro %}
+
+{% macro input_customers_from_mall_customers() %}
+    {{ return(input_emit('customers', {'customer_id': 'customerid', 'gender': 'gender'},
+        input_read('mall_customers'))) }}
+{% endmacro %}
+
+{% macro input_customer_features_from_mall_customers() %}
+    {%- set value -%}
+        case features.feature
+        {%- for feature, column in input_mall_features().items() %}
+            when '{{ feature }}' then {{ adapter.quote(column) }}
+        {%- endfor %}
+        end
+    {%- endset -%}
+    {%- set relation -%}
+        {{ input_read('mall_customers') }} as customers
+        cross join (
+            values
+            {%- for feature in input_mall_features() %}
+                ('{{ feature }}'){{ "," if not loop.last }}
+            {%- endfor %}
+        ) as features (feature)
+    {%- endset -%}
+    {{ return(input_emit('customer_features', {
+        'customer_id': 'customerid',
+        'feature': 'features.feature',
+        'value': value,
+    }, relation)) }}
+{% endmacro %}
+
+
+{#- The names of the user-supplied segmentation features (stg_customer_features.feature). -#}
+{% macro input_feature_names() %}
+    {%- if 'mall_customers' in (input_sources() or {}) -%}
+        {{ return(input_mall_features().keys() | list) }}
+    {%- endif -%}
+    {{ return([]) }}
+{% endmacro %}
+
+
+{#- The as-of date a convenience entity implies (marketing_campaign counts Recency back from the
+    day it was exported, which the file does not state), or none. -#}
+{% macro input_as_of_date() %}
+    {%- if 'marketing_campaign' in (input_sources() or {}) -%}
+        {{ return(var('rfm_as_of_date') or '2014-10-01') }}
+    {%- endif -%}
+    {{ return(none) }}
+{% endmacro %}

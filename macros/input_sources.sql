@@ -1,0 +1,196 @@
+{#-
+  Where the raw rows of each contract entity (macros/input_contract.sql) come from.
+
+  Without var input_sources the bundled seeds (raw_<entity>) are read. With it (see README, "Use
+  your own data"), an entity is read from the user's file through its column mapping, else derived
+  from a convenience entity (transactions, marketing_campaign, mall_customers), else it has no
+  rows, and every model that needs it builds empty. Rows come out as text, named as in the
+  contract, so the base_* models parse and reject them exactly as they do the seeds.
+
+  Keys: a key that reads as an integer ('17850' or '17850.0') is kept; any other text ('85123A')
+  becomes a stable 62-bit number from its md5, so the same code gets the same id in every file.
+-#}
+
+{% macro input_seeded_entities() %}
+    {{ return([
+        'customers', 'products', 'orders', 'order_items', 'campaigns', 'email_events',
+        'web_sessions', 'subscriptions',
+    ]) }}
+{% endmacro %}
+
+
+{% macro input_sources() %}
+    {{ return(var('input_sources', none)) }}
+{% endmacro %}
+
+
+{#- Whether an entity has rows to offer: a seed, a user file, or a convenience entity it derives from. -#}
+{% macro input_available(entity) %}
+    {%- set sources = input_sources() -%}
+    {%- if sources is none -%}
+        {{ return(entity in input_seeded_entities()) }}
+    {%- endif -%}
+    {{ return(entity in sources or input_derivation(entity) is not none) }}
+{% endmacro %}
+
+
+{#- The convenience entity an absent entity is derived from, or none. -#}
+{% macro input_derivation(entity) %}
+    {%- set sources = input_sources() or {} -%}
+    {%- set derivable_from = {
+        'customers': ['marketing_campaign', 'mall_customers', 'transactions', 'orders'],
+        'products': ['marketing_campaign', 'transactions', 'order_items'],
+        'orders': ['marketing_campaign', 'transactions'],
+        'order_items': ['marketing_campaign', 'transactions'],
+        'customer_features': ['mall_customers'],
+        'campaign_responses': ['marketing_campaign'],
+    } -%}
+    {%- for origin in derivable_from.get(entity, []) if origin in sources -%}
+        {{ return(origin) }}
+    {%- endfor -%}
+    {{ return(none) }}
+{% endmacro %}
+
+
+{#- The relation to select an entity's raw rows from. -#}
+{% macro input_relation(entity) %}
+    {%- if input_sources() is none -%}
+        {%- if entity in input_seeded_entities() -%}
+            {{ return(ref('raw_' ~ entity)) }}
+        {%- endif -%}
+        {{ return('(' ~ input_empty(entity) ~ ')') }}
+    {%- endif -%}
+    {{ return('(' ~ adapter.dispatch('input_select', 'customer_intelligence')(entity) ~ ')') }}
+{% endmacro %}
+
+
+{% macro input_empty(entity) -%}
+    select
+    {%- for column in input_columns(entity) %}
+        cast(null as {{ dbt.type_string() }}) as {{ column }}{{ "," if not loop.last }}
+    {%- endfor %}
+    where 1 = 0
+{%- endmacro %}
+
+
+{% macro default__input_select(entity) %}
+    {{ exceptions.raise_compiler_error(
+        "var input_sources reads files with DuckDB; on " ~ target.type ~ ", load the files into "
+        ~ "tables named raw_<entity> with the contract's columns and leave input_sources unset."
+    ) }}
+{% endmacro %}
+
+
+{% macro duckdb__input_select(entity) %}
+    {%- set sources = input_sources() -%}
+    {%- set origin = input_derivation(entity) -%}
+    {%- if entity in sources -%}
+        {{ input_emit(entity, input_columns(entity) | list, input_read(entity)) }}
+    {%- elif origin is none -%}
+        {{ input_empty(entity) }}
+    {%- else -%}
+        {{ context['input_' ~ entity ~ '_from_' ~ origin]() }}
+    {%- endif -%}
+{% endmacro %}
+
+
+{#- Selects an entity's contract columns from `relation`, expressions (a dict) overriding the
+    plain column, keys normalised, everything as text. -#}
+{% macro input_emit(entity, expressions, relation, group_by=none) -%}
+    {%- set kinds = input_contract()[entity]['columns'] -%}
+    {%- set given = expressions if expressions is mapping else {} -%}
+    select
+    {%- for column, kind in kinds.items() %}
+        {%- set expression = given.get(column, column if expressions is not mapping else 'null') %}
+        {%- set as_text = 'cast(' ~ expression ~ ' as ' ~ dbt.type_string() ~ ')' %}
+        {{ input_key(as_text) if kind == 'key' else as_text }} as {{ column }}
+        {{- "," if not loop.last }}
+    {%- endfor %}
+    from {{ relation }}
+    {%- if group_by %}
+    group by {{ group_by | join(", ") }}
+    {%- endif %}
+{%- endmacro %}
+
+
+{% macro input_key(text) -%}
+    case
+        when lower(trim({{ text }})) in ('', 'null', 'none', 'nan', 'n/a', 'na') then null
+        when try_cast(trim({{ text }}) as bigint) is not null
+            then cast(try_cast(trim({{ text }}) as bigint) as {{ dbt.type_string() }})
+        else cast(
+            4611686018427387904 + cast('0x' || left(md5(trim({{ text }})), 15) as bigint)
+            as {{ dbt.type_string() }}
+        )
+    end
+{%- endmacro %}
+
+
+{#- The user's file for an entity as a subquery with the contract's column names: mapped columns,
+    same-named columns, null for the rest. Dates in a `date_format` become ISO text; a value that
+    does not match keeps its text, so it is rejected with it in dq_rejected_rows. -#}
+{% macro input_read(entity) -%}
+    {%- set spec = input_sources()[entity] -%}
+    {%- set contract = input_contract()[entity] -%}
+    {%- set mapping = spec.get('columns') or {} -%}
+    {%- set date_format = spec.get('date_format', contract.get('date_format')) -%}
+    {%- set present = input_file_columns(spec) -%}
+    (
+        select
+        {%- for column, kind in contract['columns'].items() %}
+            {%- set source_column = mapping.get(column, column) %}
+            {%- if present is none or source_column in present %}
+                {%- set value = 'trim(cast(' ~ adapter.quote(source_column) ~ ' as ' ~ dbt.type_string() ~ '))' %}
+                {%- if kind == 'date' and date_format %}
+                    {%- set formats = [date_format] if date_format is string else date_format %}
+            coalesce(
+                strftime(try_strptime({{ value }}, ['{{ formats | join("', '") }}']), '%Y-%m-%d %H:%M:%S'),
+                {{ value }}
+            ) as {{ adapter.quote(column) }}
+                {%- else %}
+            {{ value }} as {{ adapter.quote(column) }}
+                {%- endif %}
+            {%- else %}
+            cast(null as {{ dbt.type_string() }}) as {{ adapter.quote(column) }}
+            {%- endif %}
+            {{- "," if not loop.last }}
+        {%- endfor %}
+        from {{ input_file_reader(spec) }}
+    )
+{%- endmacro %}
+
+
+{% macro input_file_reader(spec) -%}
+    {%- set paths = [spec['path']] if spec['path'] is string else spec['path'] -%}
+    {%- set path_list = "['" ~ (paths | map('replace', "'", "''") | join("', '")) ~ "']" -%}
+    {%- if spec.get('format', 'parquet' if paths[0].endswith('.parquet') else 'csv') == 'parquet' -%}
+        read_parquet({{ path_list }}, union_by_name = true)
+    {%- else -%}
+        read_csv(
+            {{ path_list }}, all_varchar = true, header = true, union_by_name = true
+            {%- if spec.get('delimiter') %}, delim = '{{ spec["delimiter"] | replace("'", "''") }}'{% endif %}
+        )
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- The file's column names (none while dbt parses, when no query may run). -#}
+{% macro input_file_columns(spec) %}
+    {%- if not execute -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set described = run_query('describe select * from ' ~ input_file_reader(spec)) -%}
+    {{ return(described.columns[0].values() | list) }}
+{% endmacro %}
+
+
+{#- Whether the user's file for an entity has a value for a contract column. -#}
+{% macro input_has_column(entity, column) %}
+    {%- set sources = input_sources() -%}
+    {%- if sources is none or entity not in sources -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set present = input_file_columns(sources[entity]) -%}
+    {%- set mapping = sources[entity].get('columns') or {} -%}
+    {{ return(present is none or mapping.get(column, column) in present) }}
+{% endmacro %}

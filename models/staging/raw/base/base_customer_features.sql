@@ -1,0 +1,51 @@
+-- one row per distinct raw customer feature value: parsed, with the reason it cannot be used
+{% set raw_columns = input_columns('customer_features') %}
+
+with
+
+source as (
+    select * from {{ input_relation('customer_features') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        lower(trim(feature)) as feature,
+        {{ parse_as('value', 'double') }} as feature_value,
+        {{ dbt.concat(["coalesce(customer_id, '')", "'-'", "coalesce(feature, '')"]) }} as record_key,
+        raw_record,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.customer_id is null then 'invalid_customer_id'
+            when nullif(parsed.feature, '') is null then 'missing_feature'
+            when parsed.feature_value is null then 'unparseable_value'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+),
+
+validated as (
+    select
+        *,
+        {{ rejection_after_key_conflicts(['customer_id', 'feature']) }} as rejection_reason
+    from checked
+)
+
+select * from validated

@@ -89,6 +89,17 @@
             ~ entity ~ ".columns: {" ~ column ~ ": <your column>}. The file's columns are: "
             ~ (present | join(', ')) ~ ".") }}
     {%- endfor -%}
+    {%- set one_of = contract.get('required_one_of', []) -%}
+    {%- set provided = [] -%}
+    {%- for column in one_of if mapping.get(column, column) in present -%}
+        {%- do provided.append(column) -%}
+    {%- endfor -%}
+    {%- if one_of and not provided -%}
+        {{ input_error("file " ~ spec['path'] ~ " has no column for any of " ~ entity ~ "."
+            ~ (one_of | join(' or ' ~ entity ~ '.')) ~ "; one is required. Map one: input_sources."
+            ~ entity ~ ".columns: {" ~ one_of[0] ~ ": <your column>}. The file's columns are: "
+            ~ (present | join(', ')) ~ ".") }}
+    {%- endif -%}
 {% endmacro %}
 
 

@@ -1,6 +1,7 @@
 {#-
   The input contract: per entity, its columns in order and each column's kind (key, date, number
-  or text), and the columns without which no row can be used. The bundled seeds have exactly
+  or text), the columns without which no row can be used, sets of which one is needed, and
+  values for columns a file may lack. The bundled seeds have exactly
   these columns; own-data files map their columns onto them (var input_sources, see README).
   `transactions`, `marketing_campaign` and `mall_customers` are convenience entities: they are
   read from the user's file and turned into the core entities (macros/input_sources.sql).
@@ -33,6 +34,7 @@
                 'order_id': 'key', 'product_id': 'key', 'quantity': 'number', 'unit_price': 'number',
             },
             'required': ['order_id', 'product_id'],
+            'defaults': {'quantity': '1'},
         },
         'campaigns': {
             'columns': {
@@ -74,10 +76,11 @@
         'transactions': {
             'columns': {
                 'customer_id': 'key', 'order_date': 'date', 'amount': 'number', 'order_id': 'key',
-                'product_id': 'key', 'quantity': 'number', 'product_name': 'text',
-                'category': 'text', 'channel': 'text',
+                'product_id': 'key', 'quantity': 'number', 'unit_price': 'number',
+                'product_name': 'text', 'category': 'text', 'channel': 'text',
             },
-            'required': ['customer_id', 'order_date', 'amount'],
+            'required': ['customer_id', 'order_date'],
+            'required_one_of': ['amount', 'unit_price'],
         },
         'marketing_campaign': {
             'columns': {

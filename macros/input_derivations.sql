@@ -4,7 +4,8 @@
 -#}
 
 {#- transactions: one purchase line each. Without order_id, a customer's lines on one date are one
-    order; lines of one order and product add up; amount is the line total. -#}
+    order, placed at its earliest parseable time; lines of one order and product add up; amount is
+    the line total (else quantity x unit_price). -#}
 {% macro input_transaction_lines() -%}
     (
         select
@@ -16,7 +17,11 @@
             coalesce(nullif(product_id, ''), 'unspecified') as product_key,
             case when nullif(quantity, '') is null then 1 else try_cast(quantity as double) end
                 as line_quantity,
-            try_cast(amount as double) as line_amount
+            coalesce(
+                try_cast(amount as double),
+                try_cast(unit_price as double)
+                * case when nullif(quantity, '') is null then 1 else try_cast(quantity as double) end
+            ) as line_amount
         from {{ input_read('transactions') }}
     ) as transaction_lines
 {%- endmacro %}
@@ -30,7 +35,8 @@
     {{ return(input_emit('orders', {
         'order_id': 'order_key',
         'customer_id': 'customer_id',
-        'ordered_at': 'min(order_date)',
+        'ordered_at': 'coalesce(cast(min(try_cast(order_date as timestamp)) as '
+            ~ dbt.type_string() ~ '), min(order_date))',
         'channel': 'min(channel)',
         'status': "'" ~ var('revenue_order_status') ~ "'",
     }, input_transaction_lines(), group_by=['order_key', 'customer_id'])) }}

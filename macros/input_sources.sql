@@ -127,7 +127,7 @@
 
 
 {#- The user's file for an entity as a subquery with the contract's column names: mapped columns,
-    same-named columns, null for the rest. Dates in a `date_format` become ISO text; a value that
+    same-named columns, the contract's default or null for the rest. Dates in a `date_format` become ISO text; a value that
     does not match keeps its text, so it is rejected with it in dq_rejected_rows. -#}
 {% macro input_read(entity) -%}
     {%- set spec = input_sources()[entity] -%}
@@ -150,6 +150,8 @@
                 {%- else %}
             {{ value }} as {{ adapter.quote(column) }}
                 {%- endif %}
+            {%- elif column in contract.get('defaults', {}) %}
+            '{{ contract['defaults'][column] }}' as {{ adapter.quote(column) }}
             {%- else %}
             cast(null as {{ dbt.type_string() }}) as {{ adapter.quote(column) }}
             {%- endif %}

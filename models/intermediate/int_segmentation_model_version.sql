@@ -36,6 +36,8 @@ fingerprinted as (
     from centroids
     inner join preprocessing
         on centroids.feature = preprocessing.feature
+    -- no row at all, rather than a null version, when nothing was segmented (no customers)
+    having count(*) > 0
 )
 
 select * from fingerprinted

@@ -27,6 +27,8 @@ def model(dbt, session):
     features = dbt.ref("int_customer_segmentation_features").order("customer_id").to_arrow_table()
     preprocessing = dbt.ref("segment_preprocessing").to_arrow_table().to_pandas()
     selection = dbt.ref("segmentation_model_selection").to_arrow_table()
+    if selection.num_rows == 0:
+        return segmentation.empty_result("centroids")
     return segmentation.fit_centroids(
         features,
         preprocessing,

@@ -9,4 +9,7 @@ def model(dbt, session):
         'segment_id, feature, index_vs_population as "index"'
     )
     rules = dbt.ref("segment_naming_rules").to_arrow_table()
-    return segmentation.name_segments(profile.to_arrow_table(), rules)
+    profile = profile.to_arrow_table()
+    if profile.num_rows == 0:
+        return segmentation.empty_result("names")
+    return segmentation.name_segments(profile, rules)

@@ -11,6 +11,8 @@ def model(dbt, session):
     fixed_k = dbt.config.get("segmentation_fixed_k")
     features = dbt.ref("int_customer_segmentation_features").order("customer_id").to_arrow_table()
     preprocessing = dbt.ref("segment_preprocessing").to_arrow_table()
+    if preprocessing.num_rows == 0:
+        return segmentation.empty_result("selection")
     return segmentation.select_k(
         segmentation.apply_preprocessing(features, preprocessing.to_pandas()),
         k_range=range(k_min, k_max + 1),

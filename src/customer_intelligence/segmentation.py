@@ -102,6 +102,68 @@ def raw_values(table: Table, features: Sequence[str]) -> np.ndarray:
     return np.column_stack(columns) if columns else np.empty((arrow.num_rows, 0))
 
 
+# The tables the segmentation models return, for the empty result of a build without customers
+# (own data with baskets only) or without a feature that varies.
+RESULT_SCHEMAS = {
+    "preprocessing": pa.schema(
+        [
+            ("feature", pa.string()),
+            ("log_transformed", pa.bool_()),
+            ("impute_rule", pa.string()),
+            ("impute_value", pa.float64()),
+            ("mean", pa.float64()),
+            ("std", pa.float64()),
+        ]
+    ),
+    "selection": pa.schema(
+        [
+            ("k", pa.int64()),
+            ("inertia", pa.float64()),
+            ("silhouette", pa.float64()),
+            ("davies_bouldin", pa.float64()),
+            ("calinski_harabasz", pa.float64()),
+            ("is_knee", pa.bool_()),
+            ("stability", pa.float64()),
+            ("is_chosen", pa.bool_()),
+        ]
+    ),
+    "centroids": pa.schema(
+        [
+            ("segment_id", pa.int64()),
+            ("feature", pa.string()),
+            ("centroid_scaled", pa.float64()),
+            ("centroid_original", pa.float64()),
+        ]
+    ),
+    "comparison": pa.schema(
+        [
+            ("method", pa.string()),
+            ("n_segments", pa.int64()),
+            ("silhouette", pa.float64()),
+            ("davies_bouldin", pa.float64()),
+            ("calinski_harabasz", pa.float64()),
+            ("noise_share", pa.float64()),
+            ("ari_vs_kmeans", pa.float64()),
+            ("fit_seconds", pa.float64()),
+        ]
+    ),
+    "names": pa.schema(
+        [
+            ("segment_id", pa.int64()),
+            ("segment_name", pa.string()),
+            ("naming_feature", pa.string()),
+            ("naming_index", pa.float64()),
+            ("description", pa.string()),
+        ]
+    ),
+}
+
+
+def empty_result(name: str) -> pa.Table:
+    """No rows, with the columns and types the named segmentation model returns."""
+    return RESULT_SCHEMAS[name].empty_table()
+
+
 def default_features(table: Table) -> list[str]:
     """DEFAULT_FEATURES plus any extra numeric columns (features the user's own data brings),
     keeping only those that vary: own data often lacks some inputs (no product categories, no

@@ -1,0 +1,446 @@
+"""Own data: `customer-intel build --input input.yml` on small files these tests write themselves.
+
+Each end-to-end test builds the whole pipeline on one kind of input (a transaction log, baskets
+only, the Kaggle marketing_campaign format, the mall-customers format) and checks its marts
+against an independent pandas computation on the same file. The pre-flight tests check that a
+broken config stops before any model runs with a message naming the file, the column and the fix.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from conftest import QUICK_SEGMENTATION_VARS, copy_project
+
+CLI = str(Path(sys.executable).with_name("customer-intel"))
+
+
+def build_with_input(project: Path, config: str, database: Path) -> subprocess.CompletedProcess:
+    """`customer-intel build --input` from the project folder, as a user runs it."""
+    config_path = project / "input.yml"
+    config_path.write_text(config, encoding="utf-8")
+    env = {**os.environ, "DUCKDB_PATH": str(database), "EXPORT_DIR": str(project / "exports")}
+    return subprocess.run(
+        [CLI, "build", "--input", str(config_path)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def quick_vars_block() -> str:
+    return "vars: {" + QUICK_SEGMENTATION_VARS + "}\n"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory.mktemp("own_data") / "project")
+
+
+# --- a transaction log (Online Retail style) ----------------------------------------------------
+
+
+def write_transaction_log(path: Path, rows: int = 900, seed: int = 3) -> pd.DataFrame:
+    """Lines with US-style timestamps, float-looking customer ids, alphanumeric stock codes, no
+    line total (quantity x unit price), a guest invoice without a customer and one undated."""
+    rng = np.random.default_rng(seed)
+    codes = ["85123A", "71053", "84406B", "22423", "POST", "21730"]
+    names = dict(
+        zip(
+            codes,
+            ["Heart Holder", "Lantern", "Cream Cupid", "Cake Stand", "Postage", "Glass Star"],
+            strict=True,
+        )
+    )
+    invoices = rng.integers(536000, 536000 + rows // 3, size=rows)
+    customer_of_invoice = {invoice: 17000 + invoice % 80 for invoice in np.unique(invoices)}
+    day_of_invoice = {invoice: int(rng.integers(0, 300)) for invoice in np.unique(invoices)}
+    lines = pd.DataFrame(
+        {
+            "InvoiceNo": invoices.astype(str),
+            "StockCode": rng.choice(codes, size=rows),
+            "Quantity": rng.integers(1, 6, size=rows),
+            "UnitPrice": rng.choice([0.85, 1.25, 2.55, 4.95], size=rows),
+            "CustomerID": [f"{customer_of_invoice[i]}.0" for i in invoices],
+            "Day": [day_of_invoice[i] for i in invoices],
+        }
+    )
+    lines["Description"] = lines["StockCode"].map(names)
+    timestamps = pd.Timestamp("2010-12-01 08:26") + pd.to_timedelta(lines["Day"], unit="D")
+    lines["InvoiceDate"] = [
+        f"{t.month}/{t.day}/{t.year} {t.hour}:{t.minute:02d}" for t in timestamps
+    ]
+    guest, undated = np.unique(invoices)[:2]
+    lines.loc[lines["InvoiceNo"] == str(guest), "CustomerID"] = ""  # a guest checkout
+    lines.loc[lines["InvoiceNo"] == str(undated), "InvoiceDate"] = "not a date"
+    lines.drop(columns="Day").to_csv(path, index=False)
+    return lines
+
+
+@pytest.fixture(scope="module")
+def transaction_build(project, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("transactions")
+    lines = write_transaction_log(folder / "online_retail.csv")
+    config = (
+        "sources:\n"
+        "  transactions:\n"
+        f"    path: {folder / 'online_retail.csv'}\n"
+        "    date_format: '%m/%d/%Y %H:%M'\n"
+        "    columns: {customer_id: CustomerID, order_id: InvoiceNo, order_date: InvoiceDate,\n"
+        "              product_id: StockCode, product_name: Description, quantity: Quantity,\n"
+        "              unit_price: UnitPrice}\n" + quick_vars_block()
+    )
+    database = folder / "build.duckdb"
+    result = build_with_input(project, config, database)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        yield connection, lines, result.stdout
+
+
+def test_transaction_log_gives_rfm_that_matches_pandas(transaction_build):
+    connection, lines, _ = transaction_build
+    usable = lines[(lines["CustomerID"] != "") & (lines["InvoiceDate"] != "not a date")].copy()
+    usable["ordered_on"] = pd.to_datetime(
+        usable["InvoiceDate"], format="%m/%d/%Y %H:%M"
+    ).dt.normalize()
+    usable["amount"] = usable["Quantity"] * usable["UnitPrice"]
+    usable["customer_id"] = usable["CustomerID"].str.removesuffix(".0").astype(int)
+    orders = usable.groupby(["customer_id", "InvoiceNo"]).agg(
+        ordered_on=("ordered_on", "min"), amount=("amount", "sum")
+    )
+    as_of = orders["ordered_on"].max() + pd.Timedelta(days=1)
+    expected = orders.groupby("customer_id").agg(
+        frequency=("amount", "size"), monetary=("amount", "sum"), last=("ordered_on", "max")
+    )
+    expected["recency_days"] = (as_of - expected["last"]).dt.days
+    actual = (
+        connection.sql(
+            "select customer_id, frequency, monetary, recency_days from customer_rfm "
+            "where frequency > 0"
+        )
+        .df()
+        .set_index("customer_id")
+        .sort_index()
+    )
+    pd.testing.assert_index_equal(actual.index, expected.index, check_names=False)
+    np.testing.assert_array_equal(actual["frequency"], expected["frequency"])
+    np.testing.assert_array_equal(actual["recency_days"], expected["recency_days"])
+    np.testing.assert_allclose(actual["monetary"], expected["monetary"])
+
+
+def test_transaction_log_keeps_codes_names_and_rejects_what_it_cannot_use(transaction_build):
+    connection, lines, stdout = transaction_build
+    names = dict(connection.sql("select product_name, category from stg_products").fetchall())
+    assert set(names) == set(lines["Description"])
+    assert set(names.values()) == {"uncategorised"}
+    reasons = dict(
+        connection.sql(
+            "select reason, count(*) from dq_rejected_rows "
+            "where source_table = 'raw_orders' group by 1"
+        ).fetchall()
+    )
+    assert reasons == {"unparseable_ordered_at": 1, "unknown_customer": 1}
+    assert connection.sql("select count(*) from fct_campaign_kpis").fetchall() == [(0,)]
+    assert "Input: no email_events in input_sources: skipped campaign KPIs" in stdout
+    assert connection.sql("select count(*) from customer_segments").fetchall()[0][0] == 80
+
+
+# --- baskets only (a groceries-style file: one row per order and item name) ----------------------
+
+
+PLANTED_PAIR = ("whole milk", "rolls/buns")
+
+
+def write_baskets(path: Path, orders: int = 400, seed: int = 5) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    others = ["yogurt", "soda", "bottled water", "tropical fruit", "root vegetables", "sausage"]
+    rows = []
+    for order in range(1, orders + 1):
+        items = set(rng.choice(others, size=rng.integers(1, 4), replace=False))
+        if rng.random() < 0.3:
+            items |= set(PLANTED_PAIR)
+        elif rng.random() < 0.15:
+            items.add(PLANTED_PAIR[0])
+        rows += [{"basket": f"B{order:05d}", "item": item} for item in sorted(items)]
+    baskets = pd.DataFrame(rows)
+    baskets.to_csv(path, index=False)
+    return baskets
+
+
+def test_baskets_alone_give_basket_rules_that_match_pandas(project, tmp_path):
+    baskets = write_baskets(tmp_path / "groceries.csv")
+    config = (
+        "sources:\n"
+        "  order_items:\n"
+        f"    path: {tmp_path / 'groceries.csv'}\n"
+        "    columns: {order_id: basket, product_id: item}\n" + quick_vars_block()
+    )
+    database = tmp_path / "build.duckdb"
+    result = build_with_input(project, config, database)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    orders = baskets["basket"].nunique()
+    with_a = set(baskets.loc[baskets["item"] == PLANTED_PAIR[0], "basket"])
+    with_b = set(baskets.loc[baskets["item"] == PLANTED_PAIR[1], "basket"])
+    support = len(with_a & with_b) / orders
+    confidence = len(with_a & with_b) / len(with_a)
+    lift = confidence / (len(with_b) / orders)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rule = connection.sql(
+            """
+            select rules.support, rules.confidence, rules.lift
+            from basket_rules as rules
+            inner join stg_products as antecedents on rules.antecedent = antecedents.product_id
+            inner join stg_products as consequents on rules.consequent = consequents.product_id
+            where antecedents.product_name = ? and consequents.product_name = ?
+            """,
+            params=list(PLANTED_PAIR),
+        ).fetchall()
+        assert rule == [pytest.approx((support, confidence, lift))]
+        assert connection.sql("select count(*) from dim_customers").fetchall() == [(0,)]
+        assert connection.sql("select count(*) from stg_order_items").fetchall() == [
+            (len(baskets),)
+        ]
+    assert "Input: no orders in input_sources: skipped RFM" in result.stdout
+
+
+# --- the Kaggle "Customer Personality Analysis" format --------------------------------------------
+
+
+def write_marketing_campaign(path: Path, customers: int = 150, seed: int = 11) -> pd.DataFrame:
+    """The file's columns and conventions (dd-mm-yyyy dates, tab-separated), random values."""
+    rng = np.random.default_rng(seed)
+    n = customers
+    frame = pd.DataFrame(
+        {
+            "ID": rng.permutation(np.arange(1000, 1000 + 4 * n))[:n],
+            "Year_Birth": rng.integers(1945, 2000, n),
+            "Education": rng.choice(["Graduation", "PhD", "Master", "Basic"], n),
+            "Marital_Status": rng.choice(["Single", "Married", "Together", "Divorced"], n),
+            "Income": rng.integers(15000, 110000, n).astype(float),
+            "Kidhome": rng.integers(0, 3, n),
+            "Teenhome": rng.integers(0, 3, n),
+            "Dt_Customer": [
+                (pd.Timestamp("2012-08-01") + pd.Timedelta(days=int(d))).strftime("%d-%m-%Y")
+                for d in rng.integers(0, 690, n)
+            ],
+            "Recency": rng.integers(0, 100, n),
+            **{
+                column: rng.integers(0, scale, n)
+                for column, scale in [
+                    ("MntWines", 1200),
+                    ("MntFruits", 150),
+                    ("MntMeatProducts", 900),
+                    ("MntFishProducts", 200),
+                    ("MntSweetProducts", 200),
+                    ("MntGoldProds", 250),
+                ]
+            },
+            "NumDealsPurchases": rng.integers(0, 4, n),
+            "NumWebPurchases": rng.integers(0, 10, n),
+            "NumCatalogPurchases": rng.integers(0, 8, n),
+            "NumStorePurchases": rng.integers(1, 12, n),
+            "NumWebVisitsMonth": rng.integers(0, 10, n),
+            **{f"AcceptedCmp{i}": (rng.random(n) < 0.1).astype(int) for i in (3, 4, 5, 1, 2)},
+            "Complain": 0,
+            "Z_CostContact": 3,
+            "Z_Revenue": 11,
+            "Response": (rng.random(n) < 0.15).astype(int),
+        }
+    )
+    frame.loc[frame.index[:3], "Income"] = np.nan  # the real file has missing incomes
+    frame.to_csv(path, sep="\t", index=False)
+    return frame
+
+
+def test_marketing_campaign_format_gives_rfm_segments_and_acceptance(project, tmp_path):
+    frame = write_marketing_campaign(tmp_path / "marketing_campaign.csv")
+    config = (
+        "sources:\n"
+        f"  marketing_campaign: {{path: {tmp_path / 'marketing_campaign.csv'}}}\n"
+        + quick_vars_block()
+    )
+    database = tmp_path / "build.duckdb"
+    result = build_with_input(project, config, database)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    spend = frame[[c for c in frame.columns if c.startswith("Mnt")]].sum(axis=1)
+    purchases = frame[["NumWebPurchases", "NumCatalogPurchases", "NumStorePurchases"]].sum(axis=1)
+    expected = (
+        pd.DataFrame(
+            {
+                "recency_days": frame["Recency"],
+                "frequency": purchases,
+                "monetary": spend.astype(float),
+            }
+        )
+        .set_axis(frame["ID"])
+        .sort_index()
+    )
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rfm = (
+            connection.sql(
+                "select customer_id, recency_days, frequency, monetary from customer_rfm"
+            )
+            .df()
+            .set_index("customer_id")
+            .sort_index()
+        )
+        pd.testing.assert_frame_equal(rfm, expected, check_dtype=False, check_names=False)
+        wine = dict(connection.sql("select customer_id, spend_wine from dim_customers").fetchall())
+        has_orders = purchases > 0
+        assert [wine[i] for i in frame.loc[has_orders, "ID"]] == pytest.approx(
+            frame.loc[has_orders, "MntWines"].tolist()
+        )
+        web_orders = dict(
+            connection.sql("select customer_id, orders_web from dim_customers").fetchall()
+        )
+        assert [web_orders[i] for i in frame["ID"]] == frame["NumWebPurchases"].tolist()
+        segments = connection.sql(
+            "select count(distinct segment_id) from customer_segments"
+        ).fetchall()
+        assert segments[0][0] >= 2
+        acceptance = connection.sql(
+            "select campaign, sum(accepted_customers), sum(customers) from fct_campaign_acceptance "
+            "group by campaign order by campaign"
+        ).fetchall()
+    accepted = [frame[f"AcceptedCmp{i}"].sum() for i in range(1, 6)] + [frame["Response"].sum()]
+    assert [row[1] for row in acceptance] == accepted
+    assert {row[2] for row in acceptance} == {len(frame)}
+
+
+# --- the mall-customers teaching set --------------------------------------------------------------
+
+
+def test_mall_customers_format_segments_on_its_three_features(project, tmp_path):
+    rng = np.random.default_rng(2)
+    centres = np.array([[25, 25, 80], [45, 90, 15], [35, 90, 85], [55, 50, 50]])
+    truth = np.repeat(np.arange(len(centres)), 40)
+    values = centres[truth] + rng.normal(0, 4, size=(len(truth), 3))
+    mall = pd.DataFrame(
+        {
+            "CustomerID": np.arange(1, len(truth) + 1),
+            "Gender": rng.choice(["Male", "Female"], len(truth)),
+            "Age": values[:, 0].round().astype(int),
+            "AnnualIncome (k$)": values[:, 1].round().astype(int),
+            "SpendingScore (1-100)": values[:, 2].round().astype(int),
+        }
+    )
+    mall.to_csv(tmp_path / "Mall_Customers.csv", index=False)
+    config = f"sources:\n  mall_customers: {{path: {tmp_path / 'Mall_Customers.csv'}}}\n"
+    database = tmp_path / "build.duckdb"
+    result = build_with_input(project, config, database)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        features = [
+            row[0] for row in connection.sql("select feature from segment_preprocessing").fetchall()
+        ]
+        assigned = dict(
+            connection.sql("select customer_id, segment_id from customer_segments").fetchall()
+        )
+    assert sorted(features) == ["age", "annual_income_k", "spending_score"]
+    labels = [assigned[customer] for customer in mall["CustomerID"]]
+    assert adjusted_rand_score(truth, labels) > 0.9
+
+
+# --- pre-flight errors ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_log(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("preflight") / "purchases.csv"
+    path.write_text(
+        "cust,date,value\n1,2024-01-05,10\n2,2024-02-01,12.5\n3,05/03/2024,7\n4,06/03/2024,9\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def preflight_message(project: Path, config: str, tmp_path: Path) -> str:
+    result = build_with_input(project, config, tmp_path / "build.duckdb")
+    assert result.returncode != 0
+    assert "START sql" not in result.stdout, "a model ran before the pre-flight check failed"
+    return " ".join((result.stdout + result.stderr).split())
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        (
+            "{customer_id: cust, order_date: dte, amount: value}",
+            "has no column 'dte' (mapped to transactions.order_date)",
+        ),
+        (
+            "{customer_id: cust, order_date: date, amount: value, custmer: cust}",
+            "maps 'custmer', which is not a column of the transactions contract "
+            "(did you mean 'customer_id'?)",
+        ),
+        ("{customer_id: cust, amount: value}", "has no column for transactions.order_date"),
+        ("{customer_id: cust, order_date: date}", "has no column for any of transactions.amount"),
+    ],
+)
+def test_preflight_names_the_column_and_the_fix(project, small_log, tmp_path, columns, expected):
+    config = f"sources:\n  transactions:\n    path: {small_log}\n    columns: {columns}\n"
+    message = preflight_message(project, config, tmp_path)
+    assert expected in message
+    assert str(small_log) in message
+
+
+def test_preflight_reports_a_missing_file(project, tmp_path):
+    config = "sources:\n  orders: {path: data/no_such_orders.csv}\n"
+    message = preflight_message(project, config, tmp_path)
+    assert "input_sources.orders.path: no file matches" in message
+    assert "no_such_orders.csv" in message
+
+
+def test_preflight_stops_on_unparseable_dates_with_a_sample_and_the_fix(
+    project, small_log, tmp_path
+):
+    config = (
+        f"sources:\n  transactions:\n    path: {small_log}\n"
+        "    columns: {customer_id: cust, order_date: date, amount: value}\n"
+    )
+    message = preflight_message(project, config, tmp_path)
+    assert (
+        "column 'date' (transactions.order_date): 2 of 4 values (50.0%) do not parse as a date"
+        in message
+    )
+    assert "e.g. '05/03/2024'" in message
+    assert "date_format" in message
+
+
+def test_preflight_accepts_bad_values_under_the_tolerance(project, small_log, tmp_path):
+    config = (
+        f"sources:\n  transactions:\n    path: {small_log}\n"
+        "    columns: {customer_id: cust, order_date: date, amount: value}\n"
+        "vars: {input_max_invalid_share: 0.5, " + QUICK_SEGMENTATION_VARS + "}\n"
+    )
+    database = tmp_path / "build.duckdb"
+    result = build_with_input(project, config, database)
+    assert result.returncode == 0, result.stdout[-4000:]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rejected = connection.sql(
+            "select count(*) from base_orders where rejection_reason = 'unparseable_ordered_at'"
+        ).fetchall()
+    assert rejected == [(2,)]
+
+
+def test_unknown_entity_is_refused_with_a_suggestion(project, small_log, tmp_path):
+    config = f"sources:\n  transaction: {{path: {small_log}}}\n"
+    message = preflight_message(project, config, tmp_path)
+    assert "unknown entity 'transaction' (did you mean 'transactions'?)" in message
+
+
+def test_an_input_file_without_sources_is_refused(project, tmp_path):
+    result = build_with_input(project, "source:\n  orders: {path: x.csv}\n", tmp_path / "b.duckdb")
+    assert result.returncode == 2
+    assert "needs a `sources:` mapping" in result.stderr

@@ -39,12 +39,14 @@
 {% endmacro %}
 
 
-{#- " (did you mean 'x'?)" when a candidate matches ignoring case, spaces and punctuation. -#}
+{#- " (did you mean 'x'?)" for the first candidate that, ignoring case, spaces and punctuation,
+    contains the name, is contained in it, or starts with the same four characters. -#}
 {% macro input_did_you_mean(name, candidates) %}
     {%- set wanted = modules.re.sub('[^a-z0-9]', '', name | lower) -%}
     {%- for candidate in candidates -%}
         {%- set normalised = modules.re.sub('[^a-z0-9]', '', candidate | lower) -%}
-        {%- if wanted and normalised and (wanted in normalised or normalised in wanted) -%}
+        {%- if wanted and normalised and (wanted in normalised or normalised in wanted
+            or (wanted | length >= 4 and wanted[:4] == normalised[:4])) -%}
             {{ return(" (did you mean '" ~ candidate ~ "'?)") }}
         {%- endif -%}
     {%- endfor -%}

@@ -24,13 +24,15 @@ from conftest import QUICK_SEGMENTATION_VARS, copy_project
 CLI = str(Path(sys.executable).with_name("customer-intel"))
 
 
-def build_with_input(project: Path, config: str, database: Path) -> subprocess.CompletedProcess:
+def build_with_input(
+    project: Path, config: str, database: Path, *dbt_args: str
+) -> subprocess.CompletedProcess:
     """`customer-intel build --input` from the project folder, as a user runs it."""
     config_path = project / "input.yml"
     config_path.write_text(config, encoding="utf-8")
     env = {**os.environ, "DUCKDB_PATH": str(database), "EXPORT_DIR": str(project / "exports")}
     return subprocess.run(
-        [CLI, "build", "--input", str(config_path)],
+        [CLI, "build", "--input", str(config_path), *dbt_args],
         cwd=project,
         env=env,
         capture_output=True,
@@ -337,6 +339,7 @@ def test_mall_customers_format_segments_on_its_three_features(project, tmp_path)
     )
     mall.to_csv(tmp_path / "Mall_Customers.csv", index=False)
     config = f"sources:\n  mall_customers: {{path: {tmp_path / 'Mall_Customers.csv'}}}\n"
+    config += quick_vars_block()
     database = tmp_path / "build.duckdb"
     result = build_with_input(project, config, database)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
@@ -425,7 +428,7 @@ def test_preflight_accepts_bad_values_under_the_tolerance(project, small_log, tm
         "vars: {input_max_invalid_share: 0.5, " + QUICK_SEGMENTATION_VARS + "}\n"
     )
     database = tmp_path / "build.duckdb"
-    result = build_with_input(project, config, database)
+    result = build_with_input(project, config, database, "--select", "+base_orders")
     assert result.returncode == 0, result.stdout[-4000:]
     with duckdb.connect(str(database), read_only=True) as connection:
         rejected = connection.sql(

@@ -526,7 +526,8 @@ def _cluster_means(points: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray
 
 
 def _dbscan_labels(matrix: np.ndarray, sample: np.ndarray) -> np.ndarray:
-    min_samples = 2 * matrix.shape[1]
+    # the usual 2 x dimensions, capped for a sample smaller than that (tiny own data)
+    min_samples = min(2 * matrix.shape[1], len(sample))
     # the query point is its own first neighbour, as DBSCAN counts it in min_samples
     distances, _ = NearestNeighbors(n_neighbors=min_samples).fit(sample).kneighbors(sample)
     k_distance = np.sort(distances[:, -1])

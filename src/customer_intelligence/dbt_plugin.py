@@ -1,5 +1,6 @@
 """dbt-duckdb plugin: checks DUCKDB_PATH before dbt connects, creates EXPORT_DIR and gives SQL
-the `ci_publish_file` function the marts' Parquet post-hook (macros/publish_parquet.sql) uses.
+the `ci_publish_file` and `ci_remove_file` functions the marts' Parquet post-hook
+(macros/publish_parquet.sql) and the CRM CSV post-hook (macros/crm_export.sql) use.
 
 Loaded through `plugins:` in profiles.yml, so plain `dbt build` gets the same checks as the CLI.
 """
@@ -24,7 +25,8 @@ class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         export_dir = Path(plugin_config.get("export_dir") or settings.DEFAULT_EXPORT_DIR)
         try:
-            settings.ensure_export_dir(export_dir / "marts")
+            for folder in ("marts", "crm"):
+                settings.ensure_export_dir(export_dir / folder)
         except settings.ConfigurationError as error:
             raise DbtRuntimeError(str(error)) from error
 
@@ -41,15 +43,19 @@ class Plugin(BasePlugin):
         conn.create_function(
             "ci_publish_file", publish_file, ["VARCHAR", "VARCHAR"], "VARCHAR", side_effects=True
         )
+        conn.create_function(
+            "ci_remove_file", remove_file, ["VARCHAR"], "BOOLEAN", side_effects=True
+        )
         # a Python function still registered when the interpreter shuts down makes DuckDB's
         # bindings print a page of "nanobind: leaked" warnings (sqlfluff never closes its
         # connection)
-        atexit.register(_unregister_publish_file, conn)
+        atexit.register(_unregister_functions, conn)
 
 
-def _unregister_publish_file(conn: DuckDBPyConnection) -> None:
-    with contextlib.suppress(duckdb.Error):  # the connection is already closed
-        conn.remove_function("ci_publish_file")
+def _unregister_functions(conn: DuckDBPyConnection) -> None:
+    for name in ("ci_publish_file", "ci_remove_file"):
+        with contextlib.suppress(duckdb.Error):  # the connection is already closed
+            conn.remove_function(name)
 
 
 def publish_file(temp_path: str, final_path: str) -> str:
@@ -57,3 +63,12 @@ def publish_file(temp_path: str, final_path: str) -> str:
     Path(final_path).parent.mkdir(parents=True, exist_ok=True)
     os.replace(temp_path, final_path)
     return final_path
+
+
+def remove_file(path: str) -> bool:
+    """Deletes a file left by an earlier build's layout; True when there was one."""
+    try:
+        Path(path).unlink()
+    except FileNotFoundError:
+        return False
+    return True

@@ -11,9 +11,16 @@
 {%- endmacro %}
 
 {% macro duckdb__publish_parquet() -%}
-    {%- set folder = env_var('EXPORT_DIR', 'exports') ~ '/marts/' -%}
-    {%- set final_path = (folder ~ this.identifier ~ '.parquet') | replace("'", "''") -%}
+    {%- set path = env_var('EXPORT_DIR', 'exports') ~ '/marts/' ~ this.identifier ~ '.parquet' -%}
+    {{ publish_copy('select * from ' ~ this, path, 'format parquet') }}
+{%- endmacro %}
+
+{#- DuckDB statements writing `query` to `path` atomically: COPY to a temporary file beside it
+    (same folder, so the rename cannot cross file systems), then ci_publish_file renames it.
+    Shared by the Parquet and CRM CSV (macros/crm_export.sql) post-hooks. -#}
+{% macro publish_copy(query, path, options) -%}
+    {%- set final_path = path | replace("'", "''") -%}
     {%- set temp_path = final_path ~ '.' ~ invocation_id ~ '.tmp' -%}
-    copy (select * from {{ this }}) to '{{ temp_path }}' (format parquet);
+    copy ({{ query }}) to '{{ temp_path }}' ({{ options }});
     select ci_publish_file('{{ temp_path }}', '{{ final_path }}')
 {%- endmacro %}

@@ -1,0 +1,92 @@
+{#- Post-hook of the CRM marts (models/marts/crm): writes the model to $EXPORT_DIR/crm/<file_stem>.csv,
+    UTF-8 with RFC 4180 quoting and a header row named by var crm_header_preset, rows ordered by
+    `order_by`. With var crm_max_rows_per_file set, writes <file_stem>_part_001.csv, ... instead,
+    each with the header. Each file appears atomically (publish_copy); files of the other layout or
+    surplus parts left by an earlier build are removed after the new files are in place. -#}
+{% macro publish_crm_csv(file_stem, order_by) -%}
+    {{ return(adapter.dispatch('publish_crm_csv', 'customer_intelligence')(file_stem, order_by)) }}
+{%- endmacro %}
+
+{% macro default__publish_crm_csv(file_stem, order_by) -%}
+    {#- only the DuckDB build publishes files -#}
+{%- endmacro %}
+
+{% macro duckdb__publish_crm_csv(file_stem, order_by) -%}
+    {%- set folder = env_var('EXPORT_DIR', 'exports') ~ '/crm/' -%}
+    {%- set max_rows = var('crm_max_rows_per_file') -%}
+    {%- set query = crm_csv_query(this, order_by) -%}
+    {%- if max_rows is none -%}
+        {{ publish_copy(query, folder ~ file_stem ~ '.csv', 'header') }};
+        {{ crm_remove_files(folder ~ file_stem ~ '_part_*.csv') }}
+    {%- elif execute -%}
+        {%- set rows = run_query('select count(*) from ' ~ this).columns[0].values()[0] | int -%}
+        {#- an empty model still gets one, header-only, part -#}
+        {%- set parts = [1, (rows + max_rows - 1) // max_rows] | max -%}
+        {%- set part_files = [] -%}
+        {%- for part in range(1, parts + 1) -%}
+            {%- do part_files.append(file_stem ~ '_part_' ~ ('%03d' | format(part)) ~ '.csv') -%}
+            {{ publish_copy(
+                query ~ ' limit ' ~ max_rows ~ ' offset ' ~ (part - 1) * max_rows,
+                folder ~ part_files[-1],
+                'header'
+            ) }};
+        {% endfor -%}
+        {{ crm_remove_files(folder ~ file_stem ~ '_part_*.csv', keep=part_files) }};
+        {{ crm_remove_files(folder ~ file_stem ~ '.csv') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The CSV's select: every column of `relation` under its header from the chosen preset (the
+    model's name when the preset has none), text neutralised by crm_safe_text. -#}
+{% macro crm_csv_query(relation, order_by) -%}
+    {%- set preset = var('crm_header_preset') -%}
+    {%- set presets = var('crm_header_presets') -%}
+    {%- if preset not in presets -%}
+        {{ exceptions.raise_compiler_error(
+            "var crm_header_preset is '" ~ preset ~ "', not one of var crm_header_presets: "
+            ~ presets.keys() | join(', ')
+        ) }}
+    {%- endif -%}
+    {%- set headers = presets[preset] or {} -%}
+    select
+    {%- for column in adapter.get_columns_in_relation(relation) %}
+        {% set quoted = adapter.quote(column.name) -%}
+        {{ crm_safe_text(quoted) if column.is_string() else quoted }}
+        as "{{ headers.get(column.name, column.name) | replace('"', '""') }}"
+        {{- "," if not loop.last }}
+    {%- endfor %}
+    from {{ relation }}
+    order by {{ order_by }}
+{%- endmacro %}
+
+{#- Deletes the files matching a glob pattern, except the file names in `keep`. -#}
+{% macro crm_remove_files(pattern, keep=[]) -%}
+    select ci_remove_file(file)
+    from glob('{{ pattern | replace("'", "''") }}')
+    {%- if keep %}
+        where parse_filename(file) not in ('{{ keep | join("', '") }}')
+    {%- endif %}
+{%- endmacro %}
+
+{#- A text cell starting with =, +, -, @, tab or carriage return gets a leading single quote so a
+    spreadsheet shows it instead of running it as a formula (CSV injection); the value is kept.
+    Numbers and dates are not touched: the CSV writer formats them, and a quote would make
+    a negative number text. -#}
+{% macro crm_safe_text(expression) -%}
+    case
+        when left({{ expression }}, 1) in ('=', '+', '-', '@', chr(9), chr(13))
+            then {{ dbt.concat(["''''", expression]) }}
+        else {{ expression }}
+    end
+{%- endmacro %}
+
+{#- md5 of the columns' text, null marked by chr(30) and fields separated by chr(31) so that
+    (null, 'a') and ('', 'a') or ('a|', 'b') and ('a', '|b') hash apart. -#}
+{% macro crm_row_checksum(columns) -%}
+    {%- set fields = [] -%}
+    {%- for column in columns -%}
+        {%- if not loop.first %}{% do fields.append('chr(31)') %}{% endif -%}
+        {%- do fields.append('coalesce(' ~ dbt.cast(column, dbt.type_string()) ~ ', chr(30))') -%}
+    {%- endfor -%}
+    {{ dbt.hash(dbt.concat(fields) if fields else "''") }}
+{%- endmacro %}

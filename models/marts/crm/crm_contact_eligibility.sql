@@ -1,0 +1,46 @@
+-- one row per customer: the reason they are left out of the CRM export, null when exported
+with
+
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
+consent_checked as (
+    select
+        customer_id,
+        email,
+        is_contactable,
+        last_order_date,
+        case
+            when email is null or email = '' then 'no_email'
+            when not is_email_valid then 'invalid_email'
+            when not email_opt_in then 'not_opted_in'
+            when is_unsubscribed then 'unsubscribed'
+        end as consent_exclusion
+    from customers
+),
+
+-- one contact per email: the customer who ordered last, then the lowest id, keeps it
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by email, consent_exclusion is null
+            order by last_order_date desc nulls last, customer_id asc
+        ) as email_rank
+    from consent_checked
+),
+
+decided as (
+    select
+        customer_id,
+        email,
+        is_contactable,
+        case
+            when consent_exclusion is not null then consent_exclusion
+            when email_rank > 1 then 'duplicate_email'
+        end as exclusion_reason
+    from ranked
+)
+
+select * from decided

@@ -91,17 +91,6 @@
             ~ entity ~ ".columns: {" ~ column ~ ": <your column>}. The file's columns are: "
             ~ (present | join(', ')) ~ ".") }}
     {%- endfor -%}
-    {%- set one_of = contract.get('required_one_of', []) -%}
-    {%- set provided = [] -%}
-    {%- for column in one_of if mapping.get(column, column) in present -%}
-        {%- do provided.append(column) -%}
-    {%- endfor -%}
-    {%- if one_of and not provided -%}
-        {{ input_error("file " ~ spec['path'] ~ " has no column for any of " ~ entity ~ "."
-            ~ (one_of | join(' or ' ~ entity ~ '.')) ~ "; one is required. Map one: input_sources."
-            ~ entity ~ ".columns: {" ~ one_of[0] ~ ": <your column>}. The file's columns are: "
-            ~ (present | join(', ')) ~ ".") }}
-    {%- endif -%}
 {% endmacro %}
 
 
@@ -164,6 +153,10 @@
         'customer_features': 'extra segmentation features',
         'campaign_responses': 'fct_campaign_acceptance',
     } -%}
+    {%- if 'transactions' in input_sources() and not input_has_column('order_items', 'unit_price') -%}
+        {{ log("Input: transactions have no amount or unit_price: monetary value and spend are 0, "
+            ~ "baskets and recency still work.", info=true) }}
+    {%- endif -%}
     {%- for entity in input_staged_entities() if entity not in input_sources() -%}
         {%- set origin = input_derivation(entity) -%}
         {%- if origin -%}

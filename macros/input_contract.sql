@@ -1,7 +1,7 @@
 {#-
   The input contract: per entity, its columns in order and each column's kind (key, date, number
-  or text), the columns without which no row can be used, sets of which one is needed, and
-  values for columns a file may lack. The bundled seeds have exactly
+  or text), the columns without which no row can be used, and values for columns a file may
+  lack. The bundled seeds have exactly
   these columns; own-data files map their columns onto them (var input_sources, see README).
   `transactions`, `marketing_campaign` and `mall_customers` are convenience entities: they are
   read from the user's file and turned into the core entities (macros/input_sources.sql).
@@ -80,7 +80,6 @@
                 'product_name': 'text', 'category': 'text', 'channel': 'text',
             },
             'required': ['customer_id', 'order_date'],
-            'required_one_of': ['amount', 'unit_price'],
         },
         'marketing_campaign': {
             'columns': {

@@ -186,10 +186,19 @@
 {% endmacro %}
 
 
-{#- Whether the user's file for an entity has a value for a contract column. -#}
+{#- Whether the user's file for an entity has a value for a contract column (order lines derived
+    from transactions have a price when the transactions have an amount or a unit price). -#}
 {% macro input_has_column(entity, column) %}
     {%- set sources = input_sources() -%}
-    {%- if sources is none or entity not in sources -%}
+    {%- if sources is none -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- if entity == 'order_items' and column == 'unit_price'
+        and input_derivation('order_items') == 'transactions' -%}
+        {{ return(input_has_column('transactions', 'amount')
+            or input_has_column('transactions', 'unit_price')) }}
+    {%- endif -%}
+    {%- if entity not in sources -%}
         {{ return(true) }}
     {%- endif -%}
     {%- set present = input_file_columns(sources[entity]) -%}

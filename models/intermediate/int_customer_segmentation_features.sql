@@ -12,6 +12,8 @@ rfm as (
     select * from {{ ref('customer_rfm') }}
 ),
 
+{%- if input_feature_names() %}
+
 user_features as (
     select * from {{ ref('stg_customer_features') }}
 ),
@@ -19,13 +21,15 @@ user_features as (
 -- features the user's own data brings (input_feature_names), one column each
 user_feature_columns as (
     select
-        customer_id
-        {%- for feature in input_feature_names() %},
-        max(case when feature = '{{ feature }}' then feature_value end) as {{ feature }}
+        customer_id,
+        {%- for feature in input_feature_names() %}
+            max(case when feature = '{{ feature }}' then feature_value end) as {{ feature }}
+            {{- "," if not loop.last }}
         {%- endfor %}
     from user_features
     group by customer_id
 ),
+{%- endif %}
 
 features as (
     -- shares are null without orders (or spend): the preprocessing recipe imputes them
@@ -42,18 +46,20 @@ features as (
         {%- endfor %}
         customers.orders_other_channels / nullif(customers.order_count, 0) as other_channel_share,
         customers.discount_order_share,
-    {%- for feature in input_feature_names() %}
+        {%- for feature in input_feature_names() %}
         user_feature_columns.{{ feature }},
     {%- endfor %}
-    {%- for category in categories %}
-        customers.spend_{{ category }} / nullif(customers.total_spend, 0) as {{ category }}_share,
-    {%- endfor %}
+        {%- for category in categories %}
+            customers.spend_{{ category }} / nullif(customers.total_spend, 0) as {{ category }}_share,
+        {%- endfor %}
         customers.spend_other_categories / nullif(customers.total_spend, 0) as other_category_share
     from customers
     inner join rfm
         on customers.customer_id = rfm.customer_id
-    left join user_feature_columns
-        on customers.customer_id = user_feature_columns.customer_id
+    {%- if input_feature_names() %}
+        left join user_feature_columns
+            on customers.customer_id = user_feature_columns.customer_id
+    {%- endif %}
 )
 
 select * from features

@@ -49,9 +49,9 @@ order_features as (
 category_features as (
     select
         customer_id,
-    {%- for category in categories %}
-        sum(case when category = '{{ category }}' then spend else 0 end) as spend_{{ category }},
-    {%- endfor %}
+        {%- for category in categories %}
+            sum(case when category = '{{ category }}' then spend else 0 end) as spend_{{ category }},
+        {%- endfor %}
         sum(case when {{ not_one_of('category', categories) }} then spend else 0 end)
             as spend_other_categories
     from category_spend

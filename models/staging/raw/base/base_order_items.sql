@@ -40,11 +40,11 @@ checked as (
             when parsed.product_id is null then 'invalid_product_id'
             when parsed.quantity is null or parsed.quantity <= 0 then 'non_positive_quantity'
             {%- if input_has_column('order_items', 'unit_price') %}
-            when parsed.unit_price is null or parsed.unit_price <= 0 then 'non_positive_unit_price'
+                when parsed.unit_price is null or parsed.unit_price <= 0 then 'non_positive_unit_price'
             {%- endif %}
             {#- baskets without an orders file are still baskets: rules need no order header #}
             {%- if input_available('orders') %}
-            when orders.order_id is null then 'unknown_or_rejected_order'
+                when orders.order_id is null then 'unknown_or_rejected_order'
             {%- endif %}
             when products.product_id is null then 'unknown_product'
         end as row_rejection_reason

@@ -74,7 +74,8 @@
     {%- set present = input_file_columns(spec) -%}
     {%- for column, source_column in mapping.items() -%}
         {%- if column not in contract['columns'] -%}
-            {{ input_error("input_sources." ~ entity ~ ".columns maps '" ~ column ~ "', which is not a "
+            {{ input_error("input_sources." ~ entity ~ ".columns (file " ~ spec['path'] ~ ") maps '"
+                ~ column ~ "', which is not a "
                 ~ "column of the " ~ entity ~ " contract" ~ input_did_you_mean(column, contract['columns'])
                 ~ ". Its columns are: " ~ (contract['columns'].keys() | join(', ')) ~ ".") }}
         {%- endif -%}

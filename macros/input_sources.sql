@@ -171,6 +171,7 @@
         read_csv(
             {{ path_list }}, all_varchar = true, header = true, union_by_name = true
             {%- if spec.get('delimiter') %}, delim = '{{ spec["delimiter"] | replace("'", "''") }}'{% endif %}
+            {%- if spec.get('encoding') %}, encoding = '{{ spec["encoding"] | replace("'", "''") }}'{% endif %}
         )
     {%- endif -%}
 {%- endmacro %}

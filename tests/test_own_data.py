@@ -427,7 +427,9 @@ def test_preflight_accepts_bad_values_under_the_tolerance(project, small_log, tm
         "vars: {input_max_invalid_share: 0.5, " + QUICK_SEGMENTATION_VARS + "}\n"
     )
     database = tmp_path / "build.duckdb"
-    result = build_with_input(project, config, database, "--select", "+base_orders")
+    result = build_with_input(
+        project, config, database, "--select", "+stg_orders", "--indirect-selection", "cautious"
+    )
     assert result.returncode == 0, result.stdout[-4000:]
     with duckdb.connect(str(database), read_only=True) as connection:
         rejected = connection.sql(

@@ -337,4 +337,6 @@ def test_bundled_naming_rules_seed_is_valid_for_the_default_features():
     assert rules["precedence"].is_unique
     assert rules["segment_name"].is_unique
     assert set(rules["operator"]) <= {">=", "<="}
-    assert set(rules["feature"]) <= set(segmentation.DEFAULT_FEATURES)
+    # the mall_customers format's features (input_mall_features; test_own_data builds with them)
+    mall_features = {"age", "annual_income_k", "spending_score"}
+    assert set(rules["feature"]) <= set(segmentation.DEFAULT_FEATURES) | mall_features

@@ -16,7 +16,7 @@ import yaml
 from customer_intelligence.settings import ConfigurationError
 
 TOP_LEVEL_KEYS = ("sources", "vars")
-SOURCE_KEYS = ("path", "columns", "date_format", "delimiter", "format")
+SOURCE_KEYS = ("path", "columns", "date_format", "delimiter", "encoding", "format")
 
 
 def load_input_config(config_path: Path) -> dict:

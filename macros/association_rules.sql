@@ -1,11 +1,21 @@
 {#-
   The CTEs that mine association rules, Apriori-style, from a CTE named `baskets` with one row per
-  (order_id, item) that the calling model defines; the last CTE is `kept`. Items below var basket_min_support are dropped before pairing, then
-  pairs below it; each frequent pair gives a rule in both directions, kept when confidence and lift
-  reach vars basket_min_confidence and basket_min_lift. Used by basket_rules (products) and
-  category_basket_rules (categories).
+  (order_id, item) that the calling model defines; the last CTE is `kept`. Items below var
+  basket_min_support are dropped before pairing, then pairs below it; each frequent pair gives a
+  rule in both directions. With var basket_max_antecedent_items at 2, triples are counted only
+  for candidates whose three pairs are all frequent, and each frequent triple gives the three
+  rules {a, b} -> c. Rules are kept when confidence and lift reach vars basket_min_confidence and
+  basket_min_lift. item_type is the SQL type of `item` (the one-item rules' null antecedent_2).
+  Used by basket_rules (products) and category_basket_rules (categories).
 -#}
-{% macro association_rule_ctes() %}
+{% macro association_rule_ctes(item_type) %}
+{%- set max_antecedent_items = required_var('basket_max_antecedent_items') -%}
+{%- if max_antecedent_items not in (1, 2) -%}
+    {{ exceptions.raise_compiler_error(
+        "Variable 'basket_max_antecedent_items' is '" ~ max_antecedent_items ~ "'. Set it to 1 "
+        ~ "(rules a -> b) or 2 (also {a, b} -> c) in dbt_project.yml or with --vars."
+    ) }}
+{%- endif -%}
 basket_count as (
     select count(distinct order_id) as total_orders
     from baskets
@@ -58,45 +68,152 @@ frequent_pairs as (
 ),
 
 -- each frequent pair gives a rule in both directions
-directed as (
+pair_rules as (
     select
-        item_a as antecedent,
-        item_b as consequent,
-        pair_orders
+        frequent_pairs.item_a as antecedent,
+        cast(null as {{ item_type }}) as antecedent_2,
+        frequent_pairs.item_b as consequent,
+        frequent_pairs.pair_orders as rule_orders,
+        antecedents.item_orders as antecedent_orders
     from frequent_pairs
+    inner join frequent_items as antecedents
+        on frequent_pairs.item_a = antecedents.item
     union all
     select
-        item_b as antecedent,
-        item_a as consequent,
-        pair_orders
+        frequent_pairs.item_b as antecedent,
+        cast(null as {{ item_type }}) as antecedent_2,
+        frequent_pairs.item_a as consequent,
+        frequent_pairs.pair_orders as rule_orders,
+        antecedents.item_orders as antecedent_orders
     from frequent_pairs
+    inner join frequent_items as antecedents
+        on frequent_pairs.item_b = antecedents.item
+),
+{%- if max_antecedent_items == 2 %}
+
+-- Apriori pruning: a triple a < b < c can only be frequent when all three of its pairs are
+candidate_triples as (
+    select
+        pair_ab.item_a,
+        pair_ab.item_b,
+        pair_ac.item_b as item_c
+    from frequent_pairs as pair_ab
+    inner join frequent_pairs as pair_ac
+        on
+            pair_ab.item_a = pair_ac.item_a
+            and pair_ab.item_b < pair_ac.item_b
+    inner join frequent_pairs as pair_bc
+        on
+            pair_ab.item_b = pair_bc.item_a
+            and pair_ac.item_b = pair_bc.item_b
+),
+
+triple_orders as (
+    select
+        candidate_triples.item_a,
+        candidate_triples.item_b,
+        candidate_triples.item_c,
+        count(*) as triple_orders
+    from candidate_triples
+    inner join frequent_baskets as basket_a
+        on candidate_triples.item_a = basket_a.item
+    inner join frequent_baskets as basket_b
+        on
+            basket_a.order_id = basket_b.order_id
+            and candidate_triples.item_b = basket_b.item
+    inner join frequent_baskets as basket_c
+        on
+            basket_a.order_id = basket_c.order_id
+            and candidate_triples.item_c = basket_c.item
+    group by
+        candidate_triples.item_a,
+        candidate_triples.item_b,
+        candidate_triples.item_c
+),
+
+frequent_triples as (
+    select triple_orders.*
+    from triple_orders
+    cross join basket_count
+    where
+        triple_orders.triple_orders
+        >= {{ required_var('basket_min_support') }} * basket_count.total_orders
+),
+
+-- each frequent triple a < b < c gives three rules, one per consequent; its antecedent pair
+-- (antecedent < antecedent_2) is frequent by construction
+triple_rules as (
+    select
+        frequent_triples.item_a as antecedent,
+        frequent_triples.item_b as antecedent_2,
+        frequent_triples.item_c as consequent,
+        frequent_triples.triple_orders as rule_orders,
+        antecedents.pair_orders as antecedent_orders
+    from frequent_triples
+    inner join frequent_pairs as antecedents
+        on
+            frequent_triples.item_a = antecedents.item_a
+            and frequent_triples.item_b = antecedents.item_b
+    union all
+    select
+        frequent_triples.item_a as antecedent,
+        frequent_triples.item_c as antecedent_2,
+        frequent_triples.item_b as consequent,
+        frequent_triples.triple_orders as rule_orders,
+        antecedents.pair_orders as antecedent_orders
+    from frequent_triples
+    inner join frequent_pairs as antecedents
+        on
+            frequent_triples.item_a = antecedents.item_a
+            and frequent_triples.item_c = antecedents.item_b
+    union all
+    select
+        frequent_triples.item_b as antecedent,
+        frequent_triples.item_c as antecedent_2,
+        frequent_triples.item_a as consequent,
+        frequent_triples.triple_orders as rule_orders,
+        antecedents.pair_orders as antecedent_orders
+    from frequent_triples
+    inner join frequent_pairs as antecedents
+        on
+            frequent_triples.item_b = antecedents.item_a
+            and frequent_triples.item_c = antecedents.item_b
+),
+{%- endif %}
+
+rules as (
+    select * from pair_rules
+{%- if max_antecedent_items == 2 %}
+    union all
+    select * from triple_rules
+{%- endif %}
 ),
 
 measured as (
     select
-        directed.antecedent,
-        directed.consequent,
-        directed.pair_orders,
-        antecedents.item_orders as antecedent_orders,
+        rules.antecedent,
+        rules.antecedent_2,
+        rules.consequent,
+        rules.rule_orders as pair_orders,
+        rules.antecedent_orders,
         consequents.item_orders as consequent_orders,
         basket_count.total_orders,
-        cast(directed.pair_orders as {{ type_double() }}) / basket_count.total_orders as support,
-        cast(antecedents.item_orders as {{ type_double() }}) / basket_count.total_orders
+        cast(rules.rule_orders as {{ type_double() }}) / basket_count.total_orders as support,
+        cast(rules.antecedent_orders as {{ type_double() }}) / basket_count.total_orders
             as antecedent_support,
         cast(consequents.item_orders as {{ type_double() }}) / basket_count.total_orders
             as consequent_support,
-        cast(directed.pair_orders as {{ type_double() }}) / antecedents.item_orders as confidence
-    from directed
+        cast(rules.rule_orders as {{ type_double() }}) / rules.antecedent_orders as confidence
+    from rules
     cross join basket_count
-    inner join frequent_items as antecedents
-        on directed.antecedent = antecedents.item
     inner join frequent_items as consequents
-        on directed.consequent = consequents.item
+        on rules.consequent = consequents.item
 ),
 
 scored as (
     select
         antecedent,
+        antecedent_2,
         consequent,
         support,
         confidence,

@@ -13,6 +13,6 @@ baskets as (
     from order_items
 ),
 
-{{ association_rule_ctes() }}
+{{ association_rule_ctes(dbt.type_bigint()) }}
 
 select * from kept

@@ -19,6 +19,6 @@ baskets as (
         on order_items.product_id = products.product_id
 ),
 
-{{ association_rule_ctes() }}
+{{ association_rule_ctes(dbt.type_string()) }}
 
 select * from kept

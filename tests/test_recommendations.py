@@ -5,14 +5,30 @@ from __future__ import annotations
 import json
 from itertools import combinations
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import REPO, copy_project, run_dbt
 
 pytestmark = pytest.mark.e2e
+METRICS = ["hit_rate_at_3", "precision_at_3", "recall_at_3", "catalog_coverage"]
+
+
+@pytest.fixture(scope="module")
+def bundled_evaluation(tmp_path_factory):
+    """recommendation_evaluation built on the bundled seeds, by model."""
+    root = tmp_path_factory.mktemp("recommendation_bundled")
+    project = copy_project(root / "project")
+    database = root / "bundled.duckdb"
+    selection = ("--select", "+recommendation_evaluation", "--indirect-selection", "cautious")
+    result = run_dbt(project, "build", *selection, database=database)
+    assert result.returncode == 0, result.stdout[-4000:]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        evaluation = connection.sql("select * from recommendation_evaluation").df()
+    return evaluation.set_index("model")
 
 
 def expected_rules(items: pd.DataFrame, min_support: float, min_confidence: float, min_lift: float):
@@ -145,3 +161,70 @@ def test_every_customer_gets_three_products_they_have_not_bought(generated_build
         "using (customer_id, product_id)"
     ).fetchall()[0][0]
     assert already_bought == 0
+
+
+def test_blended_recommendations_beat_popularity_in_the_bundled_hold_out(bundled_evaluation):
+    assert sorted(bundled_evaluation.index) == ["blended", "popularity", "rules", "segment"]
+    hit_rate = bundled_evaluation["hit_rate_at_3"]
+    assert hit_rate["blended"] > hit_rate["popularity"]
+
+
+def test_evaluation_metrics_are_rates_over_the_same_customers(bundled_evaluation):
+    evaluation = bundled_evaluation
+    assert ((evaluation[METRICS] >= 0) & (evaluation[METRICS] <= 1)).all().all()
+    assert (evaluation["customers_evaluated"] == evaluation["customers_evaluated"].iloc[0]).all()
+    assert (evaluation["customers_evaluated"] > 0).all()
+    np.testing.assert_allclose(
+        evaluation["precision_at_3"] * 3 * evaluation["customers_evaluated"], evaluation["hits"]
+    )
+
+
+def test_evaluation_equals_an_independent_count_of_hold_out_hits(generated_build):
+    connection, _, _ = generated_build
+    cutoff, as_of = connection.sql(
+        "select cutoff_date, as_of_date from int_recommendation_holdout_window"
+    ).fetchall()[0]
+    purchases = connection.sql(
+        "select distinct orders.customer_id, items.product_id, orders.ordered_on "
+        "from stg_order_items as items join int_orders_totalled as orders using (order_id) "
+        "where orders.is_revenue_order"
+    ).df()
+    purchases["ordered_on"] = pd.to_datetime(purchases["ordered_on"]).dt.date
+    before = purchases[purchases["ordered_on"] < cutoff][["customer_id", "product_id"]]
+    before = before.drop_duplicates()
+    window = purchases[(purchases["ordered_on"] >= cutoff) & (purchases["ordered_on"] < as_of)]
+    new = window[["customer_id", "product_id"]].drop_duplicates()
+    new = new.merge(before, how="left", indicator=True)
+    new = new[new["_merge"] == "left_only"].drop(columns="_merge")
+    segmented = set(connection.sql("select customer_id from customer_segments").df()["customer_id"])
+    evaluated = segmented & set(before["customer_id"]) & set(new["customer_id"])
+    offers = connection.sql("select * from int_recommendation_holdout_offers").df()
+    catalogue = connection.sql("select count(*) from stg_products").fetchall()[0][0]
+
+    # nothing bought before the cutoff is offered
+    assert offers.merge(before, on=["customer_id", "product_id"]).empty
+    new_counts = new.groupby("customer_id").size()
+    hits = offers.merge(new, on=["customer_id", "product_id"], how="left", indicator=True)
+    hits["hit"] = hits["_merge"] == "both"
+    per_customer = hits.groupby(["recommender", "customer_id"])["hit"].sum().reset_index()
+    per_customer["new_products"] = per_customer["customer_id"].map(new_counts)
+    expected = per_customer.groupby("recommender").agg(
+        customers_evaluated=("customer_id", "nunique"),
+        hits=("hit", "sum"),
+        hit_rate_at_3=("hit", lambda values: (values > 0).mean()),
+        precision_at_3=("hit", lambda values: (values / 3).mean()),
+    )
+    expected["recall_at_3"] = (
+        (per_customer["hit"] / per_customer["new_products"]).groupby(per_customer["recommender"])
+    ).mean()
+    expected["catalog_coverage"] = offers.groupby("recommender")["product_id"].nunique() / catalogue
+    actual = connection.sql("select * from recommendation_evaluation").df().set_index("model")
+
+    assert set(offers.groupby("customer_id").size().index) == evaluated
+    assert (offers.groupby(["recommender", "customer_id"]).size() == 3).all()
+    assert (actual["customers_evaluated"] == len(evaluated)).all()
+    assert actual["hits"].to_dict() == expected["hits"].to_dict()
+    for metric in METRICS:
+        np.testing.assert_allclose(
+            actual[metric].sort_index(), expected[metric].sort_index(), rtol=1e-12, err_msg=metric
+        )

@@ -1,0 +1,26 @@
+-- one row per customer and product they bought in a revenue order: the day of the first one
+with
+
+order_items as (
+    select * from {{ ref('stg_order_items') }}
+),
+
+orders as (
+    select * from {{ ref('int_orders_totalled') }}
+),
+
+first_purchases as (
+    select
+        orders.customer_id,
+        order_items.product_id,
+        min(orders.ordered_on) as first_bought_on
+    from order_items
+    inner join orders
+        on order_items.order_id = orders.order_id
+    where orders.is_revenue_order
+    group by
+        orders.customer_id,
+        order_items.product_id
+)
+
+select * from first_purchases

@@ -1,0 +1,203 @@
+"""Benchmark of the basket rules and recommendation models at scale: seconds and peak memory.
+
+1. ``generate_dataset`` writes ``customers`` customers as Parquet (about 20 order lines each).
+2. The raw files load into a fresh DuckDB database as text tables named like the seeds (as
+   ``dbt seed`` would load them); ``dbt seed`` loads the other seeds and ``dbt run`` builds the
+   timed models and everything upstream of them once. The views among them then become tables,
+   so that each timing covers one model's own SQL, not its staging.
+3. Each model's compiled SQL runs ``runs`` times as ``create table ... as``, each time in a fresh
+   Python process, so its peak memory (the process's maximum resident set size) is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from customer_intelligence.generate import ENTITIES, generate_dataset
+
+# in dependency order; the intermediate models are the recommendation-specific steps
+MODELS = (
+    "int_customer_products",
+    "int_segment_product_affinity",
+    "basket_rules",
+    "category_basket_rules",
+    "segment_recommendations",
+    "customer_recommendations",
+    "int_customer_product_first_purchases",
+    "int_recommendation_training_rules",
+    "int_recommendation_training_affinity",
+    "int_recommendation_holdout_offers",
+    "recommendation_evaluation",
+)
+DATABASE = "bench.duckdb"
+PROJECT_NODE = "model.customer_intelligence."
+
+
+def load_raw(raw_dir: Path, database: Path) -> None:
+    """raw_<entity> tables with every column as text, the way the seeds load."""
+    with duckdb.connect(str(database)) as connection:
+        for entity in ENTITIES:
+            path = str(raw_dir / f"raw_{entity}.parquet")
+            columns = connection.sql(f"select * from read_parquet('{path}')").columns
+            as_text = ", ".join(f"cast({column} as varchar) as {column}" for column in columns)
+            connection.execute(
+                f"create table raw_{entity} as select {as_text} from read_parquet('{path}')"
+            )
+
+
+def dbt(project: Path, workdir: Path, *arguments: str) -> None:
+    """A dbt command on the benchmark database; output and logs stay in ``workdir``."""
+    env = {
+        **os.environ,
+        "DUCKDB_PATH": str(workdir / DATABASE),
+        "EXPORT_DIR": str(workdir / "exports"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+    }
+    command = [str(Path(sys.executable).with_name("dbt")), *arguments]
+    command += ["--project-dir", str(project), "--profiles-dir", str(project)]
+    command += ["--target-path", str(workdir / "target")]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt {arguments[0]} failed:\n{result.stdout[-4000:]}")
+
+
+def build_upstream(project: Path, workdir: Path) -> dict[str, dict]:
+    """Builds the timed models and their parents once; returns their manifest nodes by name."""
+    helper_seeds = [
+        seed.stem for seed in (project / "seeds").glob("*.csv") if not seed.name.startswith("raw_")
+    ]
+    dbt(project, workdir, "seed", "--select", *helper_seeds)
+    dbt(project, workdir, "run", "--select", *(f"+{model}" for model in MODELS))
+    manifest = json.loads((workdir / "target" / "manifest.json").read_text())
+    return {
+        node["name"]: node
+        for key, node in manifest["nodes"].items()
+        if key.startswith(PROJECT_NODE)
+    }
+
+
+def parents_first(names: list[str], nodes: dict[str, dict]) -> list[str]:
+    """``names`` and every model they depend on, each after its parents."""
+    ordered: list[str] = []
+
+    def visit(name: str) -> None:
+        if name in ordered:
+            return
+        for parent in nodes[name]["depends_on"]["nodes"]:
+            if parent.startswith(PROJECT_NODE):
+                visit(parent.removeprefix(PROJECT_NODE))
+        ordered.append(name)
+
+    for name in names:
+        visit(name)
+    return ordered
+
+
+def materialize_views(database: Path, names: list[str]) -> None:
+    """Replaces each view among ``names`` (parents first) with a table of its rows."""
+    with duckdb.connect(str(database)) as connection:
+        views = {
+            row[0] for row in connection.sql("select view_name from duckdb_views()").fetchall()
+        }
+        for name in names:
+            if name in views:
+                connection.execute(f"create table bench_rows as select * from {name}")
+                connection.execute(f"drop view {name}")
+                connection.execute(f"alter table bench_rows rename to {name}")
+
+
+def run_model(database: Path, sql_file: Path) -> dict[str, float]:
+    """Child process: one model's SQL as ``create table``; seconds and peak MB."""
+    sql = sql_file.read_text()
+    with duckdb.connect(str(database)) as connection:
+        started = time.perf_counter()
+        connection.execute(f"create or replace table bench_output as {sql}")
+        seconds = time.perf_counter() - started
+        connection.execute("drop table bench_output")
+    # ru_maxrss is in kilobytes on Linux
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"seconds": seconds, "peak_mb": peak_mb}
+
+
+def benchmark(
+    customers: int, runs: int, project: Path, workdir: Path, seed: int = 42
+) -> dict[str, object]:
+    """Median seconds and peak MB over ``runs`` fresh processes per model, and every run."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / "exports").mkdir(exist_ok=True)
+    database = workdir / DATABASE
+    database.unlink(missing_ok=True)
+    started = time.perf_counter()
+    generate_dataset(customers, seed=seed, out_dir=workdir / "raw", fmt="parquet")
+    generated = time.perf_counter()
+    load_raw(workdir / "raw", database)
+    nodes = build_upstream(project, workdir)
+    materialize_views(database, parents_first(list(MODELS), nodes))
+    built = time.perf_counter()
+    models = {}
+    for model in MODELS:
+        sql_file = workdir / f"{model}.sql"
+        sql_file.write_text(nodes[model]["compiled_code"])
+        results = []
+        for _ in range(runs):
+            child = subprocess.run(
+                [sys.executable, "-m", __name__, str(database), str(sql_file)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            results.append(json.loads(child.stdout))
+        models[model] = {
+            "median_seconds": statistics.median(run["seconds"] for run in results),
+            "median_peak_mb": statistics.median(run["peak_mb"] for run in results),
+            "runs": results,
+        }
+    with duckdb.connect(str(database), read_only=True) as connection:
+        order_lines = connection.sql("select count(*) from stg_order_items").fetchall()[0][0]
+    return {
+        "customers": customers,
+        "order_lines": order_lines,
+        "runs": runs,
+        "generate_seconds": generated - started,
+        "build_seconds": built - generated,
+        "models": models,
+        "total_seconds": sum(model["median_seconds"] for model in models.values()),
+    }
+
+
+def print_table(result: dict[str, object]) -> None:
+    width = max(len(model) for model in result["models"]) + 2
+    print(
+        f"{result['customers']:,} customers, {result['order_lines']:,} order lines, "
+        f"median of {result['runs']} run(s)"
+    )
+    print(f"{'model':<{width}}{'seconds':>10}{'peak MB':>10}")
+    for model, figures in result["models"].items():
+        print(
+            f"{model:<{width}}{figures['median_seconds']:>10.2f}{figures['median_peak_mb']:>10.0f}"
+        )
+    print(f"{'total':<{width}}{result['total_seconds']:>10.2f}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Child process: ``python -m customer_intelligence.bench_recommendations DATABASE SQL``."""
+    arguments = argparse.ArgumentParser()
+    arguments.add_argument("database", type=Path)
+    arguments.add_argument("sql_file", type=Path)
+    args = arguments.parse_args(argv)
+    print(json.dumps(run_model(args.database, args.sql_file)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

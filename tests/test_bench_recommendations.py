@@ -3,45 +3,28 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-import duckdb
 import pytest
+import yaml
 
 from customer_intelligence import bench_recommendations, cli
 
-
-def test_parents_first_puts_every_model_after_the_models_it_reads():
-    def node(*parents: str) -> dict:
-        return {"depends_on": {"nodes": [f"model.customer_intelligence.{p}" for p in parents]}}
-
-    nodes = {
-        "stg": node(),
-        "rules": node("stg"),
-        "affinity": node("stg"),
-        "offers": node("rules", "affinity", "stg"),
-    }
-
-    assert bench_recommendations.parents_first(["offers", "rules"], nodes) == [
-        "stg",
-        "rules",
-        "affinity",
-        "offers",
-    ]
+REPO = Path(__file__).resolve().parents[1]
 
 
-def test_materialize_views_turns_views_into_tables_with_the_same_rows(tmp_path):
-    database = tmp_path / "views.duckdb"
-    with duckdb.connect(str(database)) as connection:
-        connection.execute("create table numbers as select range as n from range(5)")
-        connection.execute("create view evens as select n from numbers where n % 2 = 0")
-        connection.execute("create view doubled as select 2 * n as n from evens")
+def test_copied_project_builds_staging_and_intermediate_models_as_tables(tmp_path):
+    copy = bench_recommendations.copy_project(REPO, tmp_path / "project")
 
-    bench_recommendations.materialize_views(database, ["numbers", "evens", "doubled"])
-
-    with duckdb.connect(str(database), read_only=True) as connection:
-        views = connection.sql("select view_name from duckdb_views() where not internal")
-        assert views.fetchall() == []
-        assert connection.sql("select n from doubled order by n").fetchall() == [(0,), (4,), (8,)]
+    settings = yaml.safe_load((copy / "dbt_project.yml").read_text())["models"]
+    layers = settings["customer_intelligence"]
+    assert layers["staging"]["+materialized"] == "table"
+    assert layers["intermediate"]["+materialized"] == "table"
+    assert layers["marts"]["+materialized"] == "table"
+    original = yaml.safe_load((REPO / "dbt_project.yml").read_text())
+    assert yaml.safe_load((copy / "dbt_project.yml").read_text())["vars"] == original["vars"]
+    assert (copy / "models" / "marts" / "recommendations" / "basket_rules.sql").is_file()
+    assert (copy / "seeds" / "raw_order_items.csv").is_file()
 
 
 @pytest.mark.e2e

@@ -2,9 +2,10 @@
 
 1. ``generate_dataset`` writes ``customers`` customers as Parquet (about 20 order lines each).
 2. The raw files load into a fresh DuckDB database as text tables named like the seeds (as
-   ``dbt seed`` would load them); ``dbt seed`` loads the other seeds and ``dbt run`` builds the
-   timed models and everything upstream of them once. The views among them then become tables,
-   so that each timing covers one model's own SQL, not its staging.
+   ``dbt seed`` would load them); in a copy of the project whose staging and intermediate models
+   are tables rather than views, ``dbt seed`` loads the other seeds and ``dbt run`` builds the
+   timed models and everything upstream of them once. So each timing covers one model's own
+   SQL, not the staging under it, and staging runs once rather than once per model.
 3. Each model's compiled SQL runs ``runs`` times as ``create table ... as``, each time in a fresh
    Python process, so its peak memory (the process's maximum resident set size) is its own.
 """
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -22,6 +24,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import yaml
 
 from customer_intelligence.generate import ENTITIES, generate_dataset
 
@@ -41,6 +44,31 @@ MODELS = (
 )
 DATABASE = "bench.duckdb"
 PROJECT_NODE = "model.customer_intelligence."
+PROJECT_PARTS = (
+    "profiles.yml",
+    "seeds",
+    "models",
+    "python_models",
+    "macros",
+    "snapshots",
+    "analyses",
+)
+
+
+def copy_project(project: Path, destination: Path) -> Path:
+    """The dbt project with staging and intermediate models as tables."""
+    destination.mkdir(parents=True)
+    for part in PROJECT_PARTS:
+        source = project / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part)
+        elif source.exists():
+            shutil.copy2(source, destination / part)
+    settings = yaml.safe_load((project / "dbt_project.yml").read_text())
+    for layer in ("staging", "intermediate"):
+        settings["models"]["customer_intelligence"][layer]["+materialized"] = "table"
+    (destination / "dbt_project.yml").write_text(yaml.safe_dump(settings, sort_keys=False))
+    return destination
 
 
 def load_raw(raw_dir: Path, database: Path) -> None:
@@ -73,6 +101,7 @@ def dbt(project: Path, workdir: Path, *arguments: str) -> None:
 
 def build_upstream(project: Path, workdir: Path) -> dict[str, dict]:
     """Builds the timed models and their parents once; returns their manifest nodes by name."""
+    # the raw tables are loaded already: only the editable maps are seeded
     helper_seeds = [
         seed.stem for seed in (project / "seeds").glob("*.csv") if not seed.name.startswith("raw_")
     ]
@@ -84,36 +113,6 @@ def build_upstream(project: Path, workdir: Path) -> dict[str, dict]:
         for key, node in manifest["nodes"].items()
         if key.startswith(PROJECT_NODE)
     }
-
-
-def parents_first(names: list[str], nodes: dict[str, dict]) -> list[str]:
-    """``names`` and every model they depend on, each after its parents."""
-    ordered: list[str] = []
-
-    def visit(name: str) -> None:
-        if name in ordered:
-            return
-        for parent in nodes[name]["depends_on"]["nodes"]:
-            if parent.startswith(PROJECT_NODE):
-                visit(parent.removeprefix(PROJECT_NODE))
-        ordered.append(name)
-
-    for name in names:
-        visit(name)
-    return ordered
-
-
-def materialize_views(database: Path, names: list[str]) -> None:
-    """Replaces each view among ``names`` (parents first) with a table of its rows."""
-    with duckdb.connect(str(database)) as connection:
-        views = {
-            row[0] for row in connection.sql("select view_name from duckdb_views()").fetchall()
-        }
-        for name in names:
-            if name in views:
-                connection.execute(f"create table bench_rows as select * from {name}")
-                connection.execute(f"drop view {name}")
-                connection.execute(f"alter table bench_rows rename to {name}")
 
 
 def run_model(database: Path, sql_file: Path) -> dict[str, float]:
@@ -141,8 +140,7 @@ def benchmark(
     generate_dataset(customers, seed=seed, out_dir=workdir / "raw", fmt="parquet")
     generated = time.perf_counter()
     load_raw(workdir / "raw", database)
-    nodes = build_upstream(project, workdir)
-    materialize_views(database, parents_first(list(MODELS), nodes))
+    nodes = build_upstream(copy_project(project, workdir / "project"), workdir)
     built = time.perf_counter()
     models = {}
     for model in MODELS:

@@ -139,7 +139,12 @@ def benchmark(
     started = time.perf_counter()
     generate_dataset(customers, seed=seed, out_dir=workdir / "raw", fmt="parquet")
     generated = time.perf_counter()
-    load_raw(workdir / "raw", database)
+    # in a child: Linux keeps a process's peak RSS across fork and exec, so a large parent would
+    # raise every timed child's peak
+    subprocess.run(
+        [sys.executable, "-m", __name__, str(database), "--load-raw", str(workdir / "raw")],
+        check=True,
+    )
     nodes = build_upstream(copy_project(project, workdir / "project"), workdir)
     built = time.perf_counter()
     models = {}
@@ -191,9 +196,13 @@ def main(argv: list[str] | None = None) -> int:
     """Child process: ``python -m customer_intelligence.bench_recommendations DATABASE SQL``."""
     arguments = argparse.ArgumentParser()
     arguments.add_argument("database", type=Path)
-    arguments.add_argument("sql_file", type=Path)
+    arguments.add_argument("sql_file", type=Path, nargs="?")
+    arguments.add_argument("--load-raw", type=Path, default=None, help="load this folder instead")
     args = arguments.parse_args(argv)
-    print(json.dumps(run_model(args.database, args.sql_file)))
+    if args.load_raw:
+        load_raw(args.load_raw, args.database)
+    else:
+        print(json.dumps(run_model(args.database, args.sql_file)))
     return 0
 
 

@@ -15,8 +15,10 @@
     {%- set folder = env_var('EXPORT_DIR', 'exports') ~ '/crm/' -%}
     {%- set max_rows = var('crm_max_rows_per_file') -%}
     {%- set query = crm_csv_query(this, order_by) -%}
+    {#- RFC 4180 ends records with CRLF (line breaks inside quoted cells are kept as they are) -#}
+    {%- set options = "header, new_line '\\r\\n'" -%}
     {%- if max_rows is none -%}
-        {{ publish_copy(query, folder ~ file_stem ~ '.csv', 'header') }};
+        {{ publish_copy(query, folder ~ file_stem ~ '.csv', options) }};
         {{ crm_remove_files(folder ~ file_stem ~ '_part_*.csv') }}
     {%- elif execute -%}
         {%- set rows = run_query('select count(*) from ' ~ this).columns[0].values()[0] | int -%}
@@ -28,7 +30,7 @@
             {{ publish_copy(
                 query ~ ' limit ' ~ max_rows ~ ' offset ' ~ (part - 1) * max_rows,
                 folder ~ part_files[-1],
-                'header'
+                options
             ) }};
         {% endfor -%}
         {{ crm_remove_files(folder ~ file_stem ~ '_part_*.csv', keep=part_files) }};

@@ -368,7 +368,8 @@ def test_an_empty_export_gives_header_only_files_and_removes_everyone(crm_builds
     _, before = read_csv(crm_builds["steps"]["one_removed"] / "contacts.csv")
     header, changes = read_csv(folder / "contacts_changes.csv")
 
-    assert (folder / "contacts.csv").read_text(encoding="utf-8") == ",".join(ZOHO_HEADER) + "\n"
+    # RFC 4180: records end with CRLF
+    assert (folder / "contacts.csv").read_bytes() == (",".join(ZOHO_HEADER) + "\r\n").encode()
     assert sorted((row[0], row[1]) for row in changes) == sorted(
         ("removed", row[0]) for row in before
     )

@@ -34,6 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from customer_intelligence import segmentation
+from customer_intelligence.bench import peak_rss_mb
 
 STAGES = ("selection", "fit", "sql_assignment")
 FEATURE_VALUES_MODEL = Path("models/intermediate/int_customer_feature_values.sql")
@@ -107,8 +108,7 @@ def run_stage(stage: str, workdir: Path, project: Path) -> dict[str, float]:
             started = time.perf_counter()
             connection.execute(f"create table assignments as {sql}")
             seconds = time.perf_counter() - started
-    # ru_maxrss is in kilobytes on Linux
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = peak_rss_mb(resource.getrusage(resource.RUSAGE_SELF))
     return {"seconds": seconds, "peak_mb": peak_mb}
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from customer_intelligence import settings
@@ -76,12 +77,20 @@ def bench_segmentation(args: argparse.Namespace) -> int:
 
 
 def bench_recommendations(args: argparse.Namespace) -> int:
-    import tempfile
-
     from customer_intelligence.bench_recommendations import benchmark, print_table
 
     with tempfile.TemporaryDirectory(dir=args.workdir) as workdir:
         result = benchmark(args.customers, args.runs, project_dir(), Path(workdir))
+    print_table(result)
+    if args.output:
+        Path(args.output).write_text(json.dumps(result, indent=2))
+    return 0
+
+
+def bench(args: argparse.Namespace) -> int:
+    from customer_intelligence.bench import benchmark, print_table
+
+    result = benchmark(args.customers, args.runs, args.data_dir, seed=args.seed)
     print_table(result)
     if args.output:
         Path(args.output).write_text(json.dumps(result, indent=2))
@@ -150,6 +159,24 @@ def parser() -> argparse.ArgumentParser:
         "system temporary folder; 1,000,000 customers need about 5 GB)",
     )
     recommendations_bench.set_defaults(handler=bench_recommendations)
+
+    build_bench_command = commands.add_parser(
+        "bench", help="time the full build on generated Parquet data of a given size"
+    )
+    build_bench_command.add_argument("--customers", type=int, default=1_000_000)
+    build_bench_command.add_argument("--runs", type=int, default=3, help="median of this many")
+    build_bench_command.add_argument(
+        "--output", default=None, help="also write the figures as JSON"
+    )
+    build_bench_command.add_argument("--seed", type=int, default=42)
+    build_bench_command.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "customer-intel-bench",
+        help="folder for the generated data, database and logs; data of the same size and seed "
+        "found there is reused (default: %(default)s)",
+    )
+    build_bench_command.set_defaults(handler=bench)
     return root
 
 

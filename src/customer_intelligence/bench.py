@@ -1,0 +1,157 @@
+"""Benchmark of the whole pipeline: `customer-intel build` on generated data of any size.
+
+The generator writes Parquet files to a data folder (kept, with a marker file naming its size and
+seed, so a second benchmark of that size skips generation); an input config maps every contract
+entity to its file, and `customer-intel build --input` runs ``runs`` times in a fresh process on a
+fresh database with the project's default vars. Per run it records the wall-clock seconds, the
+peak resident memory and each model's seconds from dbt's run_results.json.
+
+Peak memory is the largest maximum resident set size among the processes of the build (the
+customer-intel wrapper and the dbt process it starts, which runs DuckDB and the Python models
+in-process), as the kernel reports it for the waited-for process tree; it is not a sum.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import yaml
+
+from customer_intelligence.generate import ENTITIES, generate_dataset
+
+MARKER = "bench_dataset.json"
+SLOWEST_SHOWN = 10
+
+
+def ensure_dataset(data_dir: Path, customers: int, seed: int) -> bool:
+    """Parquet files of ``customers`` in ``data_dir``; False when they were already there."""
+    marker = data_dir / MARKER
+    wanted = {"customers": customers, "seed": seed}
+    if marker.is_file() and json.loads(marker.read_text()) == wanted:
+        return False
+    # a half-written data set must not pass for a finished one
+    marker.unlink(missing_ok=True)
+    generate_dataset(customers, seed=seed, out_dir=data_dir, fmt="parquet")
+    marker.write_text(json.dumps(wanted) + "\n")
+    return True
+
+
+def row_counts(data_dir: Path) -> dict[str, int]:
+    """Rows per entity, from the Parquet footers."""
+    return {
+        entity: pq.ParquetFile(data_dir / f"raw_{entity}.parquet").metadata.num_rows
+        for entity in ENTITIES
+    }
+
+
+def write_input_config(data_dir: Path) -> Path:
+    """An input config mapping every entity to its Parquet file (columns already match)."""
+    config = data_dir / "input.yml"
+    sources = {entity: {"path": f"raw_{entity}.parquet"} for entity in ENTITIES}
+    config.write_text(yaml.safe_dump({"sources": sources}, sort_keys=False))
+    return config
+
+
+def peak_rss_mb(rusage) -> float:
+    """``ru_maxrss`` (kilobytes on Linux) in MB."""
+    return rusage.ru_maxrss / 1024
+
+
+def build_once(config: Path, workdir: Path, run: int) -> dict[str, object]:
+    """One `customer-intel build` on a new database; seconds, peak MB and per-model seconds."""
+    database = workdir / "bench.duckdb"
+    for stale in (database, database.with_name(database.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    target = workdir / "target"
+    env = {**os.environ, "DUCKDB_PATH": str(database), "EXPORT_DIR": str(workdir / "exports")}
+    command = [sys.executable, "-m", "customer_intelligence.cli", "build", "--input", str(config)]
+    # its own target folder: the project's target/ and run_results.json stay untouched
+    command += ["--target-path", str(target)]
+    log = workdir / f"build_{run}.log"
+    with log.open("w") as output:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
+        # wait4 gives this run's own rusage, covering the children the wrapper waited for
+        _, status, rusage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        tail = "".join(log.read_text().splitlines(keepends=True)[-30:])
+        raise RuntimeError(f"build {run} exited with {child.returncode}; end of {log}:\n{tail}")
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {
+        "seconds": seconds,
+        "peak_rss_mb": peak_rss_mb(rusage),
+        "model_seconds": {
+            result["unique_id"].split(".")[-1]: result["execution_time"]
+            for result in results
+            if result["unique_id"].startswith("model.")
+        },
+        "node_seconds_by_type": _seconds_by_type(results),
+    }
+
+
+def _seconds_by_type(results: list[dict]) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    for result in results:
+        kind = result["unique_id"].split(".")[0]
+        totals[kind] = totals.get(kind, 0.0) + result["execution_time"]
+    return totals
+
+
+def _median_by_key(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs if key in run) for key in runs[0]}
+
+
+def benchmark(customers: int, runs: int, data_dir: Path, seed: int = 42) -> dict[str, object]:
+    """Generate (or reuse) the data, build ``runs`` times, and the figures as a dict."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    generated = ensure_dataset(data_dir, customers, seed)
+    generation_seconds = time.perf_counter() - started if generated else None
+    rows = row_counts(data_dir)
+    config = write_input_config(data_dir)
+    measured = [build_once(config, data_dir, run) for run in range(1, runs + 1)]
+    model_seconds = _median_by_key([run["model_seconds"] for run in measured])
+    return {
+        "customers": customers,
+        "seed": seed,
+        "runs": runs,
+        "order_lines": rows["order_items"],
+        "email_events": rows["email_events"],
+        "orders": rows["orders"],
+        "rows": rows,
+        "generation_seconds": generation_seconds,
+        "build_seconds": statistics.median(run["seconds"] for run in measured),
+        "build_seconds_runs": [run["seconds"] for run in measured],
+        "peak_rss_mb": max(run["peak_rss_mb"] for run in measured),
+        "peak_rss_mb_runs": [run["peak_rss_mb"] for run in measured],
+        "node_seconds_by_type": _median_by_key([run["node_seconds_by_type"] for run in measured]),
+        "model_seconds": dict(sorted(model_seconds.items(), key=lambda item: -item[1])),
+    }
+
+
+def print_table(result: dict[str, object]) -> None:
+    """Totals, per-customer volumes and the slowest models (share of the build's wall clock)."""
+    customers = result["customers"]
+    build = result["build_seconds"]
+    print(f"{customers:,} customers, median of {result['runs']} build(s)")
+    for label, rows in (
+        ("order lines", result["order_lines"]),
+        ("email events", result["email_events"]),
+    ):
+        print(f"{label:<42}{rows:>12,}  ({rows / customers:.1f} per customer)")
+    print(f"{'build seconds':<42}{build:>12.1f}")
+    print(f"{'peak RSS MB (largest process)':<42}{result['peak_rss_mb']:>12.0f}")
+    for kind, seconds in result["node_seconds_by_type"].items():
+        print(f"{'  sum of ' + kind + ' seconds':<42}{seconds:>12.1f}")
+    print(f"{'slowest models':<42}{'seconds':>12}{'share':>8}")
+    for model, seconds in list(result["model_seconds"].items())[:SLOWEST_SHOWN]:
+        print(f"  {model:<40}{seconds:>12.2f}{seconds / build:>8.0%}")

@@ -1,0 +1,59 @@
+"""The pipeline benchmark: generated Parquet data, the full build through an input config, figures.
+
+Small sizes only: these tests prove the command works, they time nothing.
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import copy_project
+from customer_intelligence import bench, cli
+from customer_intelligence.generate import ENTITIES
+from customer_intelligence.input_config import load_input_config
+
+
+def test_a_data_set_of_the_same_size_and_seed_is_reused(tmp_path):
+    assert bench.ensure_dataset(tmp_path, customers=40, seed=1) is True
+    written = (tmp_path / "raw_orders.parquet").stat().st_mtime_ns
+
+    assert bench.ensure_dataset(tmp_path, customers=40, seed=1) is False
+    assert (tmp_path / "raw_orders.parquet").stat().st_mtime_ns == written
+    assert bench.ensure_dataset(tmp_path, customers=50, seed=1) is True
+    assert bench.row_counts(tmp_path)["customers"] >= 50
+
+
+def test_the_input_config_maps_every_entity_to_its_parquet_file(tmp_path):
+    config = bench.write_input_config(tmp_path)
+
+    sources = load_input_config(config)["input_sources"]
+
+    assert sorted(sources) == sorted(ENTITIES)
+    assert sources["order_items"]["path"] == str(tmp_path / "raw_order_items.parquet")
+
+
+def test_bench_builds_generated_data_and_writes_its_figures(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(copy_project(tmp_path / "project"))
+    output = tmp_path / "x.json"
+
+    status = cli.main(
+        ["bench", "--customers", "300", "--runs", "1", "--output", str(output)]
+        + ["--data-dir", str(tmp_path / "data")]
+    )
+
+    assert status == 0
+    result = json.loads(output.read_text())
+    assert result["customers"] == 300
+    assert result["runs"] == 1
+    # the generator's volumes: about 24 order lines and 6 email events per customer
+    assert 10 * 300 < result["order_lines"] < 40 * 300
+    assert 2 * 300 < result["email_events"] < 20 * 300
+    assert len(result["build_seconds_runs"]) == 1
+    assert result["build_seconds"] == result["build_seconds_runs"][0] > 0
+    # the dbt process imports pandas, scikit-learn and DuckDB: tens of MB at least
+    assert 50 < result["peak_rss_mb"] < 24_000
+    assert {"dim_customers", "customer_rfm", "segment_centroids"} <= set(result["model_seconds"])
+    assert all(seconds >= 0 for seconds in result["model_seconds"].values())
+    assert "slowest models" in capsys.readouterr().out
+    # the project's own target folder is left alone
+    assert not (tmp_path / "project" / "target" / "run_results.json").exists()

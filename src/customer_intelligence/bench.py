@@ -86,7 +86,7 @@ def build_once(config: Path, workdir: Path, run: int) -> dict[str, object]:
         tail = "".join(log.read_text().splitlines(keepends=True)[-30:])
         raise RuntimeError(f"build {run} exited with {child.returncode}; end of {log}:\n{tail}")
     results = json.loads((target / "run_results.json").read_text())["results"]
-    return {
+    figures = {
         "seconds": seconds,
         "peak_rss_mb": peak_rss_mb(rusage),
         "model_seconds": {
@@ -96,6 +96,9 @@ def build_once(config: Path, workdir: Path, run: int) -> dict[str, object]:
         },
         "node_seconds_by_type": _seconds_by_type(results),
     }
+    # an interrupted benchmark keeps the runs it finished
+    (workdir / f"build_{run}.json").write_text(json.dumps(figures, indent=2))
+    return figures
 
 
 def _seconds_by_type(results: list[dict]) -> dict[str, float]:

@@ -57,3 +57,19 @@ def test_bench_builds_generated_data_and_writes_its_figures(tmp_path, monkeypatc
     assert "slowest models" in capsys.readouterr().out
     # the project's own target folder is left alone
     assert not (tmp_path / "project" / "target" / "run_results.json").exists()
+
+
+def test_a_failing_build_is_reported_with_the_end_of_its_log(tmp_path, monkeypatch, capsys):
+    project = copy_project(tmp_path / "project")
+    # a model that cannot compile makes dbt exit with an error
+    (project / "models" / "broken.sql").write_text("select * from {{ ref('no_such_model') }}\n")
+    monkeypatch.chdir(project)
+    data = tmp_path / "data"
+
+    status = cli.main(["bench", "--customers", "40", "--runs", "1", "--data-dir", str(data)])
+
+    assert status == 1
+    error = capsys.readouterr().err
+    assert "build 1 exited with" in error
+    assert "no_such_model" in error
+    assert not (data / "build_1.json").exists()

@@ -30,6 +30,10 @@ MARKER = "bench_dataset.json"
 SLOWEST_SHOWN = 10
 
 
+class BuildFailed(RuntimeError):
+    """A benchmarked build exited with an error (out of memory, a failing test, ...)."""
+
+
 def ensure_dataset(data_dir: Path, customers: int, seed: int) -> bool:
     """Parquet files of ``customers`` in ``data_dir``; False when they were already there."""
     marker = data_dir / MARKER
@@ -84,7 +88,7 @@ def build_once(config: Path, workdir: Path, run: int) -> dict[str, object]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         tail = "".join(log.read_text().splitlines(keepends=True)[-30:])
-        raise RuntimeError(f"build {run} exited with {child.returncode}; end of {log}:\n{tail}")
+        raise BuildFailed(f"build {run} exited with {child.returncode}; end of {log}:\n{tail}")
     results = json.loads((target / "run_results.json").read_text())["results"]
     figures = {
         "seconds": seconds,

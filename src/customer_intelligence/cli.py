@@ -88,9 +88,13 @@ def bench_recommendations(args: argparse.Namespace) -> int:
 
 
 def bench(args: argparse.Namespace) -> int:
-    from customer_intelligence.bench import benchmark, print_table
+    from customer_intelligence.bench import BuildFailed, benchmark, print_table
 
-    result = benchmark(args.customers, args.runs, args.data_dir, seed=args.seed)
+    try:
+        result = benchmark(args.customers, args.runs, args.data_dir, seed=args.seed)
+    except BuildFailed as error:
+        print(f"customer-intel bench: {error}", file=sys.stderr)
+        return 1
     print_table(result)
     if args.output:
         Path(args.output).write_text(json.dumps(result, indent=2))

@@ -61,6 +61,14 @@ def summary(_: argparse.Namespace) -> int:
     return 0
 
 
+def report(result: dict, print_table, output: str | None) -> int:
+    """A benchmark's table on stdout and, with --output, its figures as JSON."""
+    print_table(result)
+    if output:
+        Path(output).write_text(json.dumps(result, indent=2))
+    return 0
+
+
 def bench_segmentation(args: argparse.Namespace) -> int:
     import duckdb
 
@@ -70,10 +78,7 @@ def bench_segmentation(args: argparse.Namespace) -> int:
     with duckdb.connect(str(database), read_only=True) as connection:
         source = connection.sql("select * from int_customer_segmentation_features").to_arrow_table()
     result = benchmark(source, args.customers, args.runs, project_dir())
-    print_table(result)
-    if args.output:
-        Path(args.output).write_text(json.dumps(result, indent=2))
-    return 0
+    return report(result, print_table, args.output)
 
 
 def bench_recommendations(args: argparse.Namespace) -> int:
@@ -81,10 +86,7 @@ def bench_recommendations(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(dir=args.workdir) as workdir:
         result = benchmark(args.customers, args.runs, project_dir(), Path(workdir))
-    print_table(result)
-    if args.output:
-        Path(args.output).write_text(json.dumps(result, indent=2))
-    return 0
+    return report(result, print_table, args.output)
 
 
 def bench(args: argparse.Namespace) -> int:
@@ -95,10 +97,7 @@ def bench(args: argparse.Namespace) -> int:
     except BuildFailed as error:
         print(f"customer-intel bench: {error}", file=sys.stderr)
         return 1
-    print_table(result)
-    if args.output:
-        Path(args.output).write_text(json.dumps(result, indent=2))
-    return 0
+    return report(result, print_table, args.output)
 
 
 def parser() -> argparse.ArgumentParser:

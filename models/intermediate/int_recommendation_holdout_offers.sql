@@ -2,8 +2,6 @@
 -- (macros/recommendations.sql) would have offered at the hold-out cutoff, trained on earlier
 -- orders only. Evaluated: customers with a segment, a purchase before the cutoff and a product
 -- first bought from the cutoff up to the as-of date.
-{{ config(materialized='table') }}
-
 with
 
 segments as (

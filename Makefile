@@ -20,8 +20,11 @@ demo: $(INSTALLED)
 build: $(INSTALLED)
 	$(BIN)/customer-intel build
 
+# mf (the dbt Semantic Layer) validates target/semantic_manifest.json, which dbt parse writes
 test: $(INSTALLED) lint
 	$(BIN)/dbt build --project-dir . --profiles-dir .
+	$(BIN)/dbt parse --project-dir . --profiles-dir .
+	$(BIN)/mf validate-configs
 	$(BIN)/pytest
 
 lint: $(INSTALLED)

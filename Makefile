@@ -16,6 +16,7 @@ $(INSTALLED): pyproject.toml
 demo: $(INSTALLED)
 	$(BIN)/customer-intel build
 	$(BIN)/customer-intel summary
+	$(BIN)/customer-intel report
 
 build: $(INSTALLED)
 	$(BIN)/customer-intel build

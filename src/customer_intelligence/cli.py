@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from customer_intelligence import settings
@@ -58,6 +59,15 @@ def summary(_: argparse.Namespace) -> int:
     from customer_intelligence.summary import print_summary
 
     print_summary(settings.duckdb_path(), settings.export_dir())
+    return 0
+
+
+def html_report(_: argparse.Namespace) -> int:
+    from customer_intelligence.report import write_report
+
+    started = time.perf_counter()
+    page = write_report(settings.duckdb_path(), settings.export_dir())
+    print(f"Report: {page.resolve()} ({time.perf_counter() - started:.1f} s)")
     return 0
 
 
@@ -127,6 +137,11 @@ def parser() -> argparse.ArgumentParser:
 
     summary_command = commands.add_parser("summary", help="print rows per mart and RFM segments")
     summary_command.set_defaults(handler=summary)
+
+    report_command = commands.add_parser(
+        "report", help="write EXPORT_DIR/report/index.html: the marts as one offline HTML page"
+    )
+    report_command.set_defaults(handler=html_report)
 
     bench_command = commands.add_parser(
         "bench-segmentation",

@@ -75,7 +75,7 @@ LOG_FEATURES = frozenset(
 IMPUTE_MAX_PLUS_ONE = frozenset({"recency_days"})
 
 FIT_SAMPLE_SIZE = 200_000
-METRIC_SAMPLE_SIZE = 10_000
+METRIC_SAMPLE_SIZE = 5_000
 # Several k-means++ starts: one start can land in a poor local minimum and fake instability.
 N_INIT = 4
 MIN_STABILITY = 0.8

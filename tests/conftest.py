@@ -24,6 +24,9 @@ PROJECT_PARTS = (
     "analyses",
 )
 DBT = str(Path(sys.executable).with_name("dbt"))
+# dbt unit tests run on their own fixed rows, whatever the data: `make test`'s dbt build runs
+# them once, so the builds of these suites leave them out
+WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 
 
 def copy_project(destination: Path, raw_dir: Path | None = None) -> Path:
@@ -74,7 +77,7 @@ def generated_build(tmp_path_factory):
     generate_dataset(600, seed=7, out_dir=raw_dir, truth_dir=truth_dir)
     project = copy_project(root / "project", raw_dir)
     database = root / "build.duckdb"
-    result = run_dbt(project, "build", database=database)
+    result = run_dbt(project, "build", *WITHOUT_UNIT_TESTS, database=database)
     assert result.returncode == 0, result.stdout[-4000:]
     connection = duckdb.connect(str(database), read_only=True)
     yield connection, raw_dir, truth_dir
@@ -116,13 +119,18 @@ def two_builds(tmp_path_factory):
     project = copy_project(root / "project")
     database = root / "build.duckdb"
     result = run_dbt(
-        project, "build", "--vars", f"{{{QUICK_SEGMENTATION_VARS}}}", database=database
+        project,
+        "build",
+        *WITHOUT_UNIT_TESTS,
+        "--vars",
+        f"{{{QUICK_SEGMENTATION_VARS}}}",
+        database=database,
     )
     assert result.returncode == 0, result.stdout[-4000:]
     first = _segments_by_customer(database)
     first["exports"] = shutil.copytree(project / "exports", root / "first_exports")
     variables = f"{{{QUICK_SEGMENTATION_VARS}, rfm_as_of_date: '{EARLIER_AS_OF_DATE}'}}"
-    result = run_dbt(project, "build", "--vars", variables, database=database)
+    result = run_dbt(project, "build", *WITHOUT_UNIT_TESTS, "--vars", variables, database=database)
     assert result.returncode == 0, result.stdout[-4000:]
     second = _segments_by_customer(database)
     return project, database, first, second

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from conftest import QUICK_SEGMENTATION_VARS, copy_project
+from conftest import QUICK_SEGMENTATION_VARS, WITHOUT_UNIT_TESTS, copy_project
 
 CLI = str(Path(sys.executable).with_name("customer-intel"))
 
@@ -32,7 +32,7 @@ def build_with_input(
     config_path.write_text(config, encoding="utf-8")
     env = {**os.environ, "DUCKDB_PATH": str(database), "EXPORT_DIR": str(project / "exports")}
     return subprocess.run(
-        [CLI, "build", "--input", str(config_path), *dbt_args],
+        [CLI, "build", "--input", str(config_path), *WITHOUT_UNIT_TESTS, *dbt_args],
         cwd=project,
         env=env,
         capture_output=True,

@@ -1,0 +1,350 @@
+"""Customer lifetime value: the BG/NBD purchase model and the Gamma-Gamma spend model.
+
+BG/NBD: Fader, Hardie and Lee (2005), "Counting your customers the easy way: an alternative to
+the Pareto/NBD model", Marketing Science 24(2). Gamma-Gamma: Fader, Hardie and Lee (2005), "RFM
+and CLV: using iso-value curves for customer base analysis", Journal of Marketing Research 42(4),
+with the notes "The Gamma-Gamma model of monetary value" (Fader and Hardie, 2013).
+
+Per customer the models need x (repeat purchases: purchase days after the first), t_x (weeks
+from the first to the last purchase), T (weeks from the first purchase to the calibration end)
+and, for repeat buyers, the mean value of the repeat purchases. Fits are maximum likelihood over
+log parameters from several seeded starts; every per-customer formula is vectorised.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+from scipy import optimize, special
+
+WEEKS_PER_MONTH = 52 / 12
+
+
+class ConvergenceError(RuntimeError):
+    """The maximum-likelihood fit did not converge; the message says what to check."""
+
+
+@dataclass(frozen=True)
+class BgNbdParams:
+    r: float
+    alpha: float
+    a: float
+    b: float
+    log_likelihood: float
+
+
+@dataclass(frozen=True)
+class GammaGammaParams:
+    p: float
+    q: float
+    v: float
+    log_likelihood: float
+
+
+def bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T):
+    """Each customer's BG/NBD log-likelihood (paper, equation 6)."""
+    x, t_x, T = (np.asarray(values, dtype=float) for values in (x, t_x, T))
+    common = (
+        special.gammaln(r + x)
+        - special.gammaln(r)
+        + r * np.log(alpha)
+        + special.betaln(a, b + x)
+        - special.betaln(a, b)
+    )
+    alive_to_T = -(r + x) * np.log(alpha + T)
+    # dropped out right after the last purchase: only possible after a repeat purchase
+    repeat = x > 0
+    dropped = np.full_like(x, -np.inf)
+    dropped[repeat] = (
+        np.log(a) - np.log(b + x[repeat] - 1) - (r + x[repeat]) * np.log(alpha + t_x[repeat])
+    )
+    return common + np.logaddexp(alive_to_T, dropped)
+
+
+def fit_bgnbd(x, t_x, T, *, data_name: str, starts: int = 5, seed: int = 0) -> BgNbdParams:
+    """Maximum-likelihood r, alpha, a, b; raises ConvergenceError naming data_name."""
+    (x, t_x, T), weights = _distinct_rows(x, t_x, T)
+    _check_statistics(x, t_x, T, data_name)
+
+    def negative_log_likelihood(log_params):
+        r, alpha, a, b = np.exp(log_params)
+        return -np.dot(weights, bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T))
+
+    best = _minimise(negative_log_likelihood, 4, starts, seed)
+    if best is None:
+        raise ConvergenceError(
+            f"The BG/NBD model did not converge on {data_name} ({int(weights.sum())} customers, "
+            f"{int(np.dot(weights, x > 0))} with repeat purchases). Check that enough customers "
+            "bought more than once before var clv_calibration_end, and that the calibration end "
+            "leaves some weeks after most first purchases."
+        )
+    r, alpha, a, b = np.exp(best.x)
+    return BgNbdParams(float(r), float(alpha), float(a), float(b), float(-best.fun))
+
+
+def p_alive(params: BgNbdParams, x, t_x, T):
+    """P(still active at T | x, t_x, T) (Fader, Hardie and Lee 2005, appendix)."""
+    x, t_x, T = (np.asarray(values, dtype=float) for values in (x, t_x, T))
+    return 1 / (1 + _dropout_odds(params, x, t_x, T))
+
+
+def expected_purchases(params: BgNbdParams, t, x, t_x, T):
+    """E[Y(t) | x, t_x, T]: expected purchases in the next t weeks (paper, equation 10).
+
+    Arrays broadcast: a column of customers against a row of horizons gives a matrix.
+    """
+    r, alpha, a, b = params.r, params.alpha, params.a, params.b
+    x, t_x, T, t = (np.asarray(values, dtype=float) for values in (x, t_x, T, t))
+    hypergeometric = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+    purchases_if_alive = (
+        (a + b + x - 1)
+        / (a - 1)
+        * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hypergeometric)
+    )
+    return purchases_if_alive / (1 + _dropout_odds(params, x, t_x, T))
+
+
+def discounted_expected_purchases(
+    params: BgNbdParams, x, t_x, T, *, horizon_weeks: float, monthly_discount_rate: float
+):
+    """Expected purchases over the horizon, each month's discounted by (1 + rate)^month."""
+    months = math.ceil(horizon_weeks / WEEKS_PER_MONTH - 1e-9)
+    ends = np.minimum(np.arange(0, months + 1) * WEEKS_PER_MONTH, horizon_weeks)
+    cumulative = expected_purchases(
+        params,
+        ends[np.newaxis, :],
+        *(np.asarray(v, dtype=float)[:, np.newaxis] for v in (x, t_x, T)),
+    )
+    per_month = np.diff(cumulative, axis=1)
+    discount = (1 + monthly_discount_rate) ** -np.arange(1, months + 1)
+    return per_month @ discount
+
+
+def gamma_gamma_log_likelihood(p, q, v, x, mean_value):
+    """Each repeat buyer's Gamma-Gamma log-likelihood of their mean repeat purchase value."""
+    x, mean_value = np.asarray(x, dtype=float), np.asarray(mean_value, dtype=float)
+    return (
+        special.gammaln(p * x + q)
+        - special.gammaln(p * x)
+        - special.gammaln(q)
+        + q * np.log(v)
+        + (p * x - 1) * np.log(mean_value)
+        + p * x * np.log(x)
+        - (p * x + q) * np.log(x * mean_value + v)
+    )
+
+
+def fit_gamma_gamma(x, mean_value, *, data_name: str, starts: int = 5, seed: int = 0):
+    """Maximum-likelihood p, q, v on repeat buyers (x > 0) with a positive mean value."""
+    x, mean_value = np.asarray(x, dtype=float), np.asarray(mean_value, dtype=float)
+    usable = (x > 0) & (mean_value > 0)
+    (x, mean_value), weights = _distinct_rows(x[usable], mean_value[usable])
+
+    def negative_log_likelihood(log_params):
+        p, q, v = np.exp(log_params)
+        return -np.dot(weights, gamma_gamma_log_likelihood(p, q, v, x, mean_value))
+
+    best = None if weights.sum() < 2 else _minimise(negative_log_likelihood, 3, starts, seed)
+    if best is None or np.exp(best.x[1]) <= 1:
+        raise ConvergenceError(
+            f"The Gamma-Gamma spend model did not converge on {data_name} "
+            f"({int(weights.sum())} repeat buyers with a positive mean repeat value). Check that "
+            "orders carry amounts, that enough customers bought more than once before var "
+            "clv_calibration_end, and that a few extreme order values do not dominate "
+            "(the model needs q > 1 for the population mean spend to exist)."
+        )
+    p, q, v = np.exp(best.x)
+    return GammaGammaParams(float(p), float(q), float(v), float(-best.fun))
+
+
+def expected_order_value(params: GammaGammaParams, x, mean_value):
+    """E[M | x, mean value]: the conditional expected value of a customer's future purchase.
+
+    A customer without repeat purchases gets the population mean p * v / (q - 1).
+    """
+    x = np.asarray(x, dtype=float)
+    mean_value = np.nan_to_num(np.asarray(mean_value, dtype=float))
+    return params.p * (params.v + x * mean_value) / (params.p * x + params.q - 1)
+
+
+def simulate_bgnbd(r, alpha, a, b, T, *, seed: int):
+    """x and t_x of customers drawn from a BG/NBD process observed for T weeks each."""
+    rng = np.random.default_rng(seed)
+    T = np.asarray(T, dtype=float)
+    rates = rng.gamma(r, 1 / alpha, size=T.shape)
+    dropout = rng.beta(a, b, size=T.shape)
+    x = np.zeros(T.shape, dtype=int)
+    t_x = np.zeros(T.shape)
+    now = np.zeros(T.shape)
+    active = np.ones(T.shape, dtype=bool)
+    # every repeat purchase (not the first) is followed by dropout with probability p
+    while active.any():
+        now = np.where(active, now + rng.exponential(1 / rates), now)
+        active &= now <= T
+        x = np.where(active, x + 1, x)
+        t_x = np.where(active, now, t_x)
+        active &= rng.random(T.shape) >= dropout
+    return x, t_x
+
+
+PARAMS_SCHEMA = pa.schema(
+    [
+        ("r", pa.float64()),
+        ("alpha", pa.float64()),
+        ("a", pa.float64()),
+        ("b", pa.float64()),
+        ("bgnbd_log_likelihood", pa.float64()),
+        ("p", pa.float64()),
+        ("q", pa.float64()),
+        ("v", pa.float64()),
+        ("gamma_gamma_log_likelihood", pa.float64()),
+        ("customers", pa.int64()),
+        ("repeat_buyers", pa.int64()),
+        ("first_purchase_on", pa.date32()),
+        ("calibration_end", pa.date32()),
+    ]
+)
+
+PREDICTIONS_SCHEMA = pa.schema(
+    [
+        ("customer_id", pa.int64()),
+        ("p_alive", pa.float64()),
+        ("expected_purchases", pa.float64()),
+        ("discounted_expected_purchases", pa.float64()),
+        ("expected_holdout_purchases", pa.float64()),
+        ("expected_order_value", pa.float64()),
+    ]
+)
+
+
+def fit_table(statistics: pa.Table, *, data_name: str, seed: int = 0) -> pa.Table:
+    """clv_model_params: one row with both models' parameters and the calibration window.
+
+    Without customers (own data without orders) the table is empty: the models are switched off.
+    """
+    if statistics.num_rows == 0:
+        return PARAMS_SCHEMA.empty_table()
+    columns = statistics.to_pydict()
+    x = np.asarray(columns["repeat_purchases"], dtype=float)
+    bgnbd = fit_bgnbd(
+        x, columns["recency_weeks"], columns["age_weeks"], data_name=data_name, seed=seed
+    )
+    mean_values = np.array(
+        [np.nan if value is None else value for value in columns["mean_repeat_value"]], dtype=float
+    )
+    spend = fit_gamma_gamma(x, mean_values, data_name=data_name, seed=seed)
+    return pa.Table.from_pydict(
+        {
+            "r": [bgnbd.r],
+            "alpha": [bgnbd.alpha],
+            "a": [bgnbd.a],
+            "b": [bgnbd.b],
+            "bgnbd_log_likelihood": [bgnbd.log_likelihood],
+            "p": [spend.p],
+            "q": [spend.q],
+            "v": [spend.v],
+            "gamma_gamma_log_likelihood": [spend.log_likelihood],
+            "customers": [len(x)],
+            "repeat_buyers": [int((x > 0).sum())],
+            "first_purchase_on": [min(columns["first_purchase_on"])],
+            "calibration_end": [columns["calibration_end"][0]],
+        },
+        schema=PARAMS_SCHEMA,
+    )
+
+
+def predictions_table(
+    statistics: pa.Table,
+    params: pa.Table,
+    *,
+    horizon_weeks: float,
+    monthly_discount_rate: float,
+    holdout_weeks: float,
+) -> pa.Table:
+    """One row per customer: P(alive) and expected purchases over the horizon and the holdout."""
+    if statistics.num_rows == 0 or params.num_rows == 0:
+        return PREDICTIONS_SCHEMA.empty_table()
+    columns = statistics.to_pydict()
+    fitted = params.to_pylist()[0]
+    bgnbd = BgNbdParams(*(fitted[name] for name in ("r", "alpha", "a", "b")), math.nan)
+    spend = GammaGammaParams(*(fitted[name] for name in ("p", "q", "v")), math.nan)
+    x = np.asarray(columns["repeat_purchases"], dtype=float)
+    t_x = np.asarray(columns["recency_weeks"], dtype=float)
+    T = np.asarray(columns["age_weeks"], dtype=float)
+    mean_values = np.array(
+        [np.nan if value is None else value for value in columns["mean_repeat_value"]], dtype=float
+    )
+    return pa.Table.from_pydict(
+        {
+            "customer_id": columns["customer_id"],
+            "p_alive": p_alive(bgnbd, x, t_x, T),
+            "expected_purchases": expected_purchases(bgnbd, horizon_weeks, x, t_x, T),
+            "discounted_expected_purchases": discounted_expected_purchases(
+                bgnbd,
+                x,
+                t_x,
+                T,
+                horizon_weeks=horizon_weeks,
+                monthly_discount_rate=monthly_discount_rate,
+            ),
+            "expected_holdout_purchases": expected_purchases(bgnbd, holdout_weeks, x, t_x, T),
+            "expected_order_value": expected_order_value(spend, x, mean_values),
+        },
+        schema=PREDICTIONS_SCHEMA,
+    )
+
+
+def _dropout_odds(params: BgNbdParams, x, t_x, T):
+    """P(dropped out) / P(alive) given the history; 0 without repeat purchases."""
+    x, t_x, T = np.broadcast_arrays(x, t_x, T)
+    repeat = x > 0
+    odds = np.zeros(x.shape)
+    odds[repeat] = (
+        params.a
+        / (params.b + x[repeat] - 1)
+        * ((params.alpha + T[repeat]) / (params.alpha + t_x[repeat])) ** (params.r + x[repeat])
+    )
+    return odds
+
+
+def _distinct_rows(*columns):
+    """The distinct rows of the columns and how often each occurs (the likelihood is a sum)."""
+    stacked = np.column_stack([np.asarray(column, dtype=float) for column in columns])
+    distinct, counts = np.unique(stacked, axis=0, return_counts=True)
+    return tuple(distinct.T), counts.astype(float)
+
+
+def _check_statistics(x, t_x, T, data_name):
+    if len(x) == 0 or not np.all(np.isfinite(np.concatenate([x, t_x, T]))):
+        raise ConvergenceError(
+            f"No usable purchase statistics in {data_name}: every customer needs finite x, t_x "
+            "and T. Check that var clv_calibration_end is after the first orders."
+        )
+    if np.any((t_x < 0) | (t_x > T)):
+        raise ConvergenceError(
+            f"{data_name}: some customers have a last purchase outside 0 <= t_x <= T. Check "
+            "var clv_calibration_end against the order dates."
+        )
+
+
+def _minimise(function, dimensions: int, starts: int, seed: int):
+    """The best converged Nelder-Mead run from log-parameter 0 and seeded random starts."""
+    rng = np.random.default_rng(seed)
+    initial_points = [np.zeros(dimensions)] + [
+        rng.normal(0, 1, dimensions) for _ in range(starts - 1)
+    ]
+    best = None
+    for start in initial_points:
+        with np.errstate(all="ignore"):
+            result = optimize.minimize(
+                function,
+                start,
+                method="Nelder-Mead",
+                options={"xatol": 1e-7, "fatol": 1e-7, "maxiter": 20_000, "maxfev": 40_000},
+            )
+        if result.success and np.isfinite(result.fun) and (best is None or result.fun < best.fun):
+            best = result
+    return best

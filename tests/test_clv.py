@@ -1,0 +1,205 @@
+"""BG/NBD and Gamma-Gamma: the published CDNOW fits, simulated recovery and the dbt models."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from customer_intelligence import clv
+
+CDNOW = Path(__file__).parent / "data" / "cdnow" / "cdnow_customers_summary_with_transactions.csv"
+
+# Fader, Hardie and Lee (2005), "Counting your customers the easy way", section 4 (table of
+# estimates); Gamma-Gamma: Fader, Hardie and Lee (2005), "RFM and CLV", and Fader and Hardie
+# (2013), "The Gamma-Gamma model of monetary value"
+PUBLISHED_BGNBD = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+PUBLISHED_BGNBD_LOG_LIKELIHOOD = -9582.4
+PUBLISHED_GAMMA_GAMMA = {"p": 6.25, "q": 3.74, "v": 15.44}
+
+
+@pytest.fixture(scope="module")
+def cdnow() -> pd.DataFrame:
+    return pd.read_csv(CDNOW)
+
+
+@pytest.fixture(scope="module")
+def cdnow_bgnbd(cdnow) -> clv.BgNbdParams:
+    return clv.fit_bgnbd(cdnow["x"], cdnow["t_x"], cdnow["T"], data_name="CDNOW sample")
+
+
+def test_cdnow_sample_is_the_papers_2357_customers(cdnow):
+    assert len(cdnow) == 2357
+    assert (cdnow["x"] > 0).sum() == 946  # the Gamma-Gamma paper's repeat buyers
+
+
+def test_bgnbd_fit_matches_the_published_cdnow_estimates(cdnow_bgnbd):
+    for name, published in PUBLISHED_BGNBD.items():
+        assert getattr(cdnow_bgnbd, name) == pytest.approx(published, rel=0.01), name
+    assert cdnow_bgnbd.log_likelihood == pytest.approx(PUBLISHED_BGNBD_LOG_LIKELIHOOD, abs=0.5)
+
+
+def test_gamma_gamma_fit_matches_the_published_cdnow_estimates(cdnow):
+    fitted = clv.fit_gamma_gamma(cdnow["x"], cdnow["zbar"], data_name="CDNOW sample")
+    for name, published in PUBLISHED_GAMMA_GAMMA.items():
+        assert getattr(fitted, name) == pytest.approx(published, rel=0.01), name
+
+
+def _hand_p_alive(r, alpha, a, b, x, t_x, T):
+    if x == 0:
+        return 1.0
+    return 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
+
+
+def _hand_hyp2f1(a, b, c, z, terms=2000):
+    """Gauss's series, term by term (converges for |z| < 1)."""
+    total, term = 1.0, 1.0
+    for n in range(terms):
+        term *= (a + n) * (b + n) / ((c + n) * (n + 1)) * z
+        total += term
+    return total
+
+
+def _hand_expected_purchases(r, alpha, a, b, x, t_x, T, t):
+    # paper, equation 10
+    numerator = (a + b + x - 1) / (a - 1)
+    numerator *= 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * _hand_hyp2f1(
+        r + x, b + x, a + b + x - 1, t / (alpha + T + t)
+    )
+    return numerator * _hand_p_alive(r, alpha, a, b, x, t_x, T)
+
+
+@pytest.mark.parametrize(
+    ("x", "t_x", "T"), [(2, 30.43, 38.86), (1, 1.71, 38.86), (0, 0.0, 38.86), (29, 37.71, 38.0)]
+)
+def test_p_alive_and_expected_purchases_match_hand_computation(x, t_x, T):
+    params = clv.BgNbdParams(**PUBLISHED_BGNBD, log_likelihood=math.nan)
+    hand = (params.r, params.alpha, params.a, params.b, x, t_x, T)
+    assert clv.p_alive(params, [x], [t_x], [T])[0] == pytest.approx(_hand_p_alive(*hand))
+    assert clv.expected_purchases(params, 39, [x], [t_x], [T])[0] == pytest.approx(
+        _hand_expected_purchases(*hand, 39)
+    )
+
+
+def test_a_customer_without_repeat_purchases_is_certainly_alive():
+    params = clv.BgNbdParams(**PUBLISHED_BGNBD, log_likelihood=math.nan)
+    assert clv.p_alive(params, [0, 0], [0.0, 0.0], [5.0, 50.0]).tolist() == [1.0, 1.0]
+
+
+def test_long_silence_after_frequent_buying_lowers_p_alive():
+    params = clv.BgNbdParams(**PUBLISHED_BGNBD, log_likelihood=math.nan)
+    recent, silent = clv.p_alive(params, [10, 10], [38.0, 5.0], [38.86, 38.86])
+    assert recent > 0.9 > 0.1 > silent
+
+
+def test_discounting_at_zero_is_the_horizons_expected_purchases_and_lower_above():
+    params = clv.BgNbdParams(**PUBLISHED_BGNBD, log_likelihood=math.nan)
+    x, t_x, T = [2, 7, 0], [30.43, 29.43, 0.0], [38.86, 38.86, 38.86]
+    undiscounted = clv.expected_purchases(params, 52, x, t_x, T)
+    at_zero = clv.discounted_expected_purchases(
+        params, x, t_x, T, horizon_weeks=52, monthly_discount_rate=0.0
+    )
+    at_one_percent = clv.discounted_expected_purchases(
+        params, x, t_x, T, horizon_weeks=52, monthly_discount_rate=0.01
+    )
+    np.testing.assert_allclose(at_zero, undiscounted)
+    assert np.all(at_one_percent < undiscounted)
+    assert np.all(at_one_percent > undiscounted / 1.01**12)
+
+
+def test_expected_order_value_shrinks_towards_the_population_mean():
+    params = clv.GammaGammaParams(**PUBLISHED_GAMMA_GAMMA, log_likelihood=math.nan)
+    population_mean = params.p * params.v / (params.q - 1)
+    none, one, many = clv.expected_order_value(params, [0, 1, 50], [np.nan, 100.0, 100.0])
+    assert none == pytest.approx(population_mean)
+    assert population_mean < one < many < 100.0
+    assert one == pytest.approx(params.p * (params.v + 100.0) / (params.p + params.q - 1))
+
+
+def test_bgnbd_recovers_the_parameters_of_a_simulated_process():
+    true = {"r": 0.5, "alpha": 6.0, "a": 0.7, "b": 2.5}
+    T = np.random.default_rng(1).uniform(26, 52, 5000)
+    x, t_x = clv.simulate_bgnbd(**true, T=T, seed=2)
+    fitted = clv.fit_bgnbd(x, t_x, T, data_name="simulated customers")
+    # likelihood-ratio test: the true parameters are inside the 99.9% confidence region
+    true_log_likelihood = clv.bgnbd_log_likelihood(**true, x=x, t_x=t_x, T=T).sum()
+    assert 0 <= 2 * (fitted.log_likelihood - true_log_likelihood) < stats.chi2.ppf(0.999, df=4)
+    assert fitted.r / fitted.alpha == pytest.approx(true["r"] / true["alpha"], rel=0.1)
+    for name, value in true.items():
+        assert getattr(fitted, name) == pytest.approx(value, rel=0.3), name
+
+
+def test_fits_without_data_raise_an_error_naming_the_data():
+    with pytest.raises(clv.ConvergenceError, match="my_statistics"):
+        clv.fit_bgnbd([], [], [], data_name="my_statistics")
+    with pytest.raises(clv.ConvergenceError, match="my_statistics.*1 repeat buyers"):
+        clv.fit_gamma_gamma([0, 3], [np.nan, 20.0], data_name="my_statistics")
+
+
+@pytest.mark.e2e
+def test_statistics_match_an_independent_pandas_computation(generated_build):
+    connection, _, _ = generated_build
+    orders = connection.sql("select * from stg_orders").df()
+    items = connection.sql("select * from stg_order_items").df()
+    calibration_end = connection.sql("select as_of_date from int_as_of_date").df().iloc[0, 0]
+    amounts = items.groupby("order_id", as_index=False)["line_amount"].sum()
+    revenue = orders[orders["order_status"] == "completed"].merge(amounts, on="order_id")
+    days = revenue.groupby(["customer_id", "ordered_on"], as_index=False)["line_amount"].sum()
+    days = days.sort_values(["customer_id", "ordered_on"])
+    first = days.groupby("customer_id")["ordered_on"].transform("min")
+    repeat_values = days[days["ordered_on"] > first].groupby("customer_id")["line_amount"].mean()
+    expected = days.groupby("customer_id").agg(
+        x=("ordered_on", "size"), first=("ordered_on", "min"), last=("ordered_on", "max")
+    )
+    expected["x"] -= 1
+    expected["t_x"] = (expected["last"] - expected["first"]).dt.days / 7
+    expected["T"] = (pd.Timestamp(calibration_end) - expected["first"]).dt.days / 7
+    expected["mean_repeat_value"] = repeat_values
+
+    actual = (
+        connection.sql("select * from int_clv_customer_statistics").df().set_index("customer_id")
+    )
+    actual = actual.loc[expected.index]
+    assert len(actual) == len(expected)
+    np.testing.assert_array_equal(actual["repeat_purchases"], expected["x"])
+    np.testing.assert_allclose(actual["recency_weeks"], expected["t_x"])
+    np.testing.assert_allclose(actual["age_weeks"], expected["T"])
+    np.testing.assert_allclose(actual["mean_repeat_value"], expected["mean_repeat_value"])
+
+
+@pytest.mark.e2e
+def test_customer_lifetime_value_applies_the_fitted_closed_forms(generated_build):
+    connection, _, _ = generated_build
+    params = connection.sql("select * from clv_model_params").df()
+    assert len(params) == 1
+    row = params.iloc[0]
+    bgnbd = clv.BgNbdParams(row.r, row.alpha, row.a, row.b, row.bgnbd_log_likelihood)
+    value = connection.sql("select * from customer_lifetime_value order by customer_id").df()
+    scored = connection.sql(
+        "select count(distinct customer_id) from int_clv_purchase_days where is_calibration"
+    ).fetchall()[0][0]
+    assert len(value) == value["customer_id"].nunique() == scored == row.customers
+    assert value["p_alive"].between(0, 1).all()
+
+    x, t_x, T = value["repeat_purchases"], value["recency_weeks"], value["age_weeks"]
+    np.testing.assert_allclose(value["p_alive"], clv.p_alive(bgnbd, x, t_x, T))
+    np.testing.assert_allclose(
+        value["expected_purchases"], clv.expected_purchases(bgnbd, 52, x, t_x, T)
+    )
+    discounted = clv.discounted_expected_purchases(
+        bgnbd, x, t_x, T, horizon_weeks=52, monthly_discount_rate=0.01
+    )
+    np.testing.assert_allclose(value["predicted_clv"], discounted * value["expected_order_value"])
+    bands = np.select([value["p_alive"] < 0.3, value["p_alive"] < 0.7], ["high", "medium"], "low")
+    assert value["churn_risk"].tolist() == bands.tolist()
+
+
+@pytest.mark.e2e
+def test_no_holdout_check_when_the_calibration_ends_at_the_as_of_date(generated_build):
+    connection, _, _ = generated_build
+    assert connection.sql("select count(*) from clv_holdout_check").fetchall() == [(0,)]
+    assert connection.sql("select count(*) from clv_holdout_summary").fetchall() == [(0,)]

@@ -1,0 +1,50 @@
+-- one row per calibrated customer when orders exist after the calibration end: predicted and
+-- actual repeat purchase days in the holdout (calibration end to the as-of date)
+with
+
+statistics as (
+    select * from {{ ref('int_clv_customer_statistics') }}
+),
+
+predictions as (
+    select * from {{ ref('clv_customer_predictions') }}
+),
+
+holdout_days as (
+    select * from {{ ref('int_clv_purchase_days') }}
+    where not is_calibration
+),
+
+-- the check exists only when some purchase falls after the calibration end
+holdout as (
+    select count(*) > 0 as has_holdout
+    from holdout_days
+),
+
+actual as (
+    select
+        customer_id,
+        count(*) as actual_purchases
+    from holdout_days
+    group by customer_id
+),
+
+compared as (
+    select
+        statistics.customer_id,
+        statistics.calibration_end,
+        statistics.holdout_weeks,
+        predictions.expected_holdout_purchases as predicted_purchases,
+        coalesce(actual.actual_purchases, 0) as actual_purchases,
+        abs(predictions.expected_holdout_purchases - coalesce(actual.actual_purchases, 0))
+            as absolute_error
+    from statistics
+    inner join predictions
+        on statistics.customer_id = predictions.customer_id
+    left join actual
+        on statistics.customer_id = actual.customer_id
+    cross join holdout
+    where holdout.has_holdout
+)
+
+select * from compared

@@ -1,0 +1,13 @@
+"""One row: the fitted BG/NBD and Gamma-Gamma parameters and the calibration window."""
+
+from customer_intelligence import clv
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    statistics = dbt.ref("int_clv_customer_statistics").order("customer_id").to_arrow_table()
+    return clv.fit_table(
+        statistics,
+        data_name="int_clv_customer_statistics",
+        seed=int(dbt.config.get("clv_seed")),
+    )

@@ -44,6 +44,8 @@ ZOHO_HEADER = [
     "Recommended_Product_3",
     "Monetary_Value",
     "Last_Order_Date",
+    "Predicted_CLV",
+    "Churn_Risk",
     "Data_Updated_On",
 ]
 HUBSPOT_HEADER = [
@@ -58,6 +60,8 @@ HUBSPOT_HEADER = [
     "recommended_product_3",
     "monetary_value",
     "last_order_date",
+    "predicted_clv",
+    "churn_risk",
     "data_updated_on",
 ]
 # planted on customers with one raw row each: first name, last name, email, opted in

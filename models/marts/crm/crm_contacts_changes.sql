@@ -64,6 +64,8 @@ compared as (
         current_rows.recommended_product_3,
         current_rows.monetary_value,
         current_rows.last_order_date,
+        current_rows.predicted_clv,
+        current_rows.churn_risk,
         current_rows.updated_on,
         current_rows.row_checksum,
         coalesce(current_rows.email, previous_rows.email) as email,

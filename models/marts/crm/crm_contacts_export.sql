@@ -23,6 +23,10 @@ recommendations as (
     select * from {{ ref('customer_recommendations') }}
 ),
 
+lifetime_values as (
+    select * from {{ ref('customer_lifetime_value') }}
+),
+
 recommended_products as (
     select
         customer_id,
@@ -46,6 +50,8 @@ contacts as (
         recommended_products.recommended_product_3,
         cast(coalesce(rfm.monetary, 0) as decimal(18, 2)) as monetary_value,
         customers.last_order_date,
+        cast(lifetime_values.predicted_clv as decimal(18, 2)) as predicted_clv,
+        lifetime_values.churn_risk,
         -- the data's as-of date, not the clock: an unchanged rebuild writes identical files
         customers.as_of_date as updated_on
     from eligibility
@@ -57,6 +63,8 @@ contacts as (
         on eligibility.customer_id = rfm.customer_id
     left join recommended_products
         on eligibility.customer_id = recommended_products.customer_id
+    left join lifetime_values
+        on eligibility.customer_id = lifetime_values.customer_id
     where eligibility.exclusion_reason is null
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from scipy import stats
 
 from customer_intelligence import clv
+from customer_intelligence.input_config import dbt_vars_argument, load_input_config
 
 CDNOW = Path(__file__).parent / "data" / "cdnow" / "cdnow_customers_summary_with_transactions.csv"
 
@@ -203,3 +205,17 @@ def test_no_holdout_check_when_the_calibration_ends_at_the_as_of_date(generated_
     connection, _, _ = generated_build
     assert connection.sql("select count(*) from clv_holdout_check").fetchall() == [(0,)]
     assert connection.sql("select count(*) from clv_holdout_summary").fetchall() == [(0,)]
+
+
+def test_an_input_configs_vars_block_passes_the_calibration_end_to_dbt(tmp_path):
+    config = tmp_path / "input.yml"
+    config.write_text(
+        "sources:\n  transactions: {path: purchases.csv}\n"
+        "vars: {clv_calibration_end: 2025-07-01, clv_horizon_weeks: 26}\n",
+        encoding="utf-8",
+    )
+    flag, value = dbt_vars_argument(load_input_config(config))
+    assert flag == "--vars"
+    passed = json.loads(value)
+    assert passed["clv_calibration_end"] == "2025-07-01"
+    assert passed["clv_horizon_weeks"] == 26

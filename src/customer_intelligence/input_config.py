@@ -68,5 +68,9 @@ def load_input_config(config_path: Path) -> dict:
 
 
 def dbt_vars_argument(variables: dict) -> list[str]:
-    """`--vars <json>` for the dbt command line."""
-    return ["--vars", json.dumps(variables)]
+    """`--vars <json>` for the dbt command line.
+
+    YAML reads an unquoted date (`clv_calibration_end: 2025-07-01`) as a date: it goes to dbt as
+    its ISO text, which the date vars expect.
+    """
+    return ["--vars", json.dumps(variables, default=str)]

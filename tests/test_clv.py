@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import math
+import shutil
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
+from conftest import copy_project, run_dbt
 from customer_intelligence import clv
 from customer_intelligence.input_config import dbt_vars_argument, load_input_config
 
@@ -219,3 +223,57 @@ def test_an_input_configs_vars_block_passes_the_calibration_end_to_dbt(tmp_path)
     passed = json.loads(value)
     assert passed["clv_calibration_end"] == "2025-07-01"
     assert passed["clv_horizon_weeks"] == 26
+
+
+CLV_MODELS = (
+    "int_clv_purchase_days",
+    "int_clv_customer_statistics",
+    "clv_model_params",
+    "clv_customer_predictions",
+    "clv_holdout_check",
+    "clv_holdout_summary",
+)
+
+
+@pytest.mark.e2e
+def test_an_earlier_calibration_end_gives_the_holdout_check(generated_build, tmp_path):
+    connection, raw_dir, _ = generated_build
+    as_of = connection.sql("select as_of_date from int_as_of_date").fetchall()[0][0]
+    calibration_end = as_of - datetime.timedelta(days=91)
+    database = tmp_path / "holdout.duckdb"
+    shutil.copy(
+        connection.sql("select path from duckdb_databases() where not internal").fetchall()[0][0],
+        database,
+    )
+    # only the CLV models, on a copy of the built database: no second full build
+    result = run_dbt(
+        copy_project(tmp_path / "project", raw_dir),
+        "build",
+        "--select",
+        *CLV_MODELS,
+        "--vars",
+        f"{{clv_calibration_end: {calibration_end.isoformat()}}}",
+        database=database,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+
+    with duckdb.connect(str(database), read_only=True) as rebuilt:
+        check = rebuilt.sql("select * from clv_holdout_check").df()
+        summary = rebuilt.sql("select * from clv_holdout_summary").df()
+        orders = rebuilt.sql(
+            "select customer_id, ordered_on from int_orders_totalled where is_revenue_order"
+        ).df()
+    calibrated = orders[orders["ordered_on"] <= pd.Timestamp(calibration_end)]
+    assert sorted(check["customer_id"]) == sorted(calibrated["customer_id"].unique())
+    assert (check["holdout_weeks"] == 13).all()
+    later = orders[orders["ordered_on"] > pd.Timestamp(calibration_end)]
+    actual = later.drop_duplicates().groupby("customer_id").size()
+    actual = actual.reindex(check["customer_id"], fill_value=0)
+    assert check["actual_purchases"].tolist() == actual.tolist()
+    assert len(summary) == 1
+    errors = (check["predicted_purchases"] - check["actual_purchases"]).abs()
+    assert summary["mean_absolute_error"].item() == pytest.approx(errors.mean())
+    assert summary["purchase_correlation"].item() == pytest.approx(
+        np.corrcoef(check["predicted_purchases"], check["actual_purchases"])[0, 1]
+    )
+    assert summary["actual_purchases"].item() == actual.sum() > 0

@@ -21,6 +21,11 @@ import pyarrow as pa
 from scipy import optimize, special
 
 WEEKS_PER_MONTH = 52 / 12
+# Fits search these ranges. Data without heterogeneity or without dropout (every customer buying
+# at one steady rate) push the likelihood's maximum to infinity; a parameter then ends at its
+# bound, the model's limiting case, whose predictions stay well defined.
+BGNBD_BOUNDS = {"r": (1e-3, 1e3), "alpha": (1e-3, 1e5), "a": (1e-3, 1e3), "b": (1e-3, 1e3)}
+GAMMA_GAMMA_BOUNDS = {"p": (1e-3, 1e3), "q": (1e-3, 1e3), "v": (1e-3, 1e7)}
 
 
 class ConvergenceError(RuntimeError):
@@ -73,7 +78,7 @@ def fit_bgnbd(x, t_x, T, *, data_name: str, starts: int = 5, seed: int = 0) -> B
         r, alpha, a, b = np.exp(log_params)
         return -np.dot(weights, bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T))
 
-    best = _minimise(negative_log_likelihood, 4, starts, seed)
+    best = _minimise(negative_log_likelihood, BGNBD_BOUNDS.values(), starts, seed)
     if best is None:
         raise ConvergenceError(
             f"The BG/NBD model did not converge on {data_name} ({int(weights.sum())} customers, "
@@ -147,7 +152,11 @@ def fit_gamma_gamma(x, mean_value, *, data_name: str, starts: int = 5, seed: int
         p, q, v = np.exp(log_params)
         return -np.dot(weights, gamma_gamma_log_likelihood(p, q, v, x, mean_value))
 
-    best = None if weights.sum() < 2 else _minimise(negative_log_likelihood, 3, starts, seed)
+    best = (
+        None
+        if weights.sum() < 2
+        else _minimise(negative_log_likelihood, GAMMA_GAMMA_BOUNDS.values(), starts, seed)
+    )
     if best is None or np.exp(best.x[1]) <= 1:
         raise ConvergenceError(
             f"The Gamma-Gamma spend model did not converge on {data_name} "
@@ -330,11 +339,13 @@ def _check_statistics(x, t_x, T, data_name):
         )
 
 
-def _minimise(function, dimensions: int, starts: int, seed: int):
-    """The best converged Nelder-Mead run from log-parameter 0 and seeded random starts."""
+def _minimise(function, bounds, starts: int, seed: int):
+    """The best converged Nelder-Mead run over log parameters within the bounds, from log 0 and
+    seeded random starts."""
+    log_bounds = [(math.log(low), math.log(high)) for low, high in bounds]
     rng = np.random.default_rng(seed)
-    initial_points = [np.zeros(dimensions)] + [
-        rng.normal(0, 1, dimensions) for _ in range(starts - 1)
+    initial_points = [np.zeros(len(log_bounds))] + [
+        rng.normal(0, 1, len(log_bounds)) for _ in range(starts - 1)
     ]
     best = None
     for start in initial_points:
@@ -343,6 +354,7 @@ def _minimise(function, dimensions: int, starts: int, seed: int):
                 function,
                 start,
                 method="Nelder-Mead",
+                bounds=log_bounds,
                 options={"xatol": 1e-7, "fatol": 1e-7, "maxiter": 20_000, "maxfev": 40_000},
             )
         if result.success and np.isfinite(result.fun) and (best is None or result.fun < best.fun):

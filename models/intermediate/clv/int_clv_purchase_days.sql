@@ -1,4 +1,9 @@
--- one row per customer and day with a revenue order: the BG/NBD counts purchases once per day
+-- one row per customer and day with a revenue order up to the as-of date: the BG/NBD counts
+-- purchases once per day.
+-- The marketing_campaign format has purchase counts, not dates (its orders are spaced a week apart
+-- by construction): a purchase-timing model would fit that construction, so it gets no rows.
+{% set has_purchase_dates = 'marketing_campaign' not in (input_sources() or {}) %}
+
 with
 
 orders as (
@@ -22,7 +27,7 @@ purchase_days as (
         ordered_on as purchased_on,
         sum(order_amount) as purchase_amount
     from orders
-    where is_revenue_order
+    where is_revenue_order and {{ 'true' if has_purchase_dates else 'false' }}
     group by customer_id, ordered_on
 ),
 
@@ -36,6 +41,8 @@ placed as (
         purchase_days.purchased_on <= window_dates.calibration_end as is_calibration
     from purchase_days
     cross join window_dates
+    -- like RFM, nothing after the as-of date counts (an earlier rfm_as_of_date cuts the data)
+    where purchase_days.purchased_on <= window_dates.as_of_date
 )
 
 select * from placed

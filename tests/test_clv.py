@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from scipy import stats
 
@@ -279,3 +280,28 @@ def test_an_earlier_calibration_end_gives_the_holdout_check(generated_build, tmp
         np.corrcoef(check["predicted_purchases"], check["actual_purchases"])[0, 1]
     )
     assert summary["actual_purchases"].item() == actual.sum() > 0
+
+
+def test_without_order_amounts_the_spend_model_is_switched_off():
+    T = np.random.default_rng(3).uniform(20, 52, 300)
+    x, t_x = clv.simulate_bgnbd(0.5, 6.0, 0.7, 2.5, T=T, seed=1)
+    statistics = pa.table(
+        {
+            "customer_id": np.arange(300),
+            "repeat_purchases": x,
+            "recency_weeks": t_x,
+            "age_weeks": T,
+            "mean_repeat_value": pa.array([0.0 if repeats else None for repeats in x]),
+            "first_purchase_on": [datetime.date(2024, 1, 1)] * 300,
+            "calibration_end": [datetime.date(2025, 1, 1)] * 300,
+        }
+    )
+    params = clv.fit_table(statistics, data_name="amount-less log")
+    row = params.to_pylist()[0]
+    assert row["r"] > 0 and row["customers"] == 300
+    assert [row[name] for name in ("p", "q", "v")] == [None, None, None]
+    predictions = clv.predictions_table(
+        statistics, params, horizon_weeks=52, monthly_discount_rate=0.01, holdout_weeks=0
+    )
+    assert predictions.column("expected_order_value").null_count == 300
+    assert predictions.column("p_alive").null_count == 0

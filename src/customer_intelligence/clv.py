@@ -244,7 +244,12 @@ def fit_table(statistics: pa.Table, *, data_name: str, seed: int = 0) -> pa.Tabl
     mean_values = np.array(
         [np.nan if value is None else value for value in columns["mean_repeat_value"]], dtype=float
     )
-    spend = fit_gamma_gamma(x, mean_values, data_name=data_name, seed=seed)
+    # without amounts (a transaction log may have none) the spend model is switched off
+    spend = (
+        fit_gamma_gamma(x, mean_values, data_name=data_name, seed=seed)
+        if np.any((x > 0) & (np.nan_to_num(mean_values) > 0))
+        else GammaGammaParams(None, None, None, None)
+    )
     return pa.Table.from_pydict(
         {
             "r": [bgnbd.r],
@@ -286,6 +291,11 @@ def predictions_table(
     mean_values = np.array(
         [np.nan if value is None else value for value in columns["mean_repeat_value"]], dtype=float
     )
+    order_values = (
+        expected_order_value(spend, x, mean_values)
+        if spend.p is not None
+        else np.full(len(x), np.nan)
+    )
     return pa.Table.from_pydict(
         {
             "customer_id": columns["customer_id"],
@@ -300,7 +310,8 @@ def predictions_table(
                 monthly_discount_rate=monthly_discount_rate,
             ),
             "expected_holdout_purchases": expected_purchases(bgnbd, holdout_weeks, x, t_x, T),
-            "expected_order_value": expected_order_value(spend, x, mean_values),
+            # NaN (no spend model) becomes null
+            "expected_order_value": pa.array(order_values, from_pandas=True),
         },
         schema=PREDICTIONS_SCHEMA,
     )

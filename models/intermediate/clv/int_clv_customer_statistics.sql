@@ -20,11 +20,8 @@ statistics as (
         count(*) - 1 as repeat_purchases,
         min(purchased_on) as first_purchase_on,
         max(purchased_on) as last_purchase_on,
-        -- the first purchase starts the clock: only the repeat purchases' values describe spend.
-        -- Rounded: a parallel sum of doubles differs in the last bits from run to run, and the
-        -- fit must see identical data to give identical parameters (and CRM files)
-        round(avg(case when purchase_number > 1 then purchase_amount end), 4)
-            as mean_repeat_value,
+        -- the first purchase starts the clock: only the repeat purchases' values describe spend
+        avg(case when purchase_number > 1 then purchase_amount end) as mean_repeat_value,
         min(calibration_end) as calibration_end,
         min(as_of_date) as as_of_date
     from numbered

@@ -81,7 +81,7 @@ def monkeypatch_module():
 def test_report_command_writes_one_page_and_no_leftovers(report):
     page, text, _ = report
     assert sorted(path.name for path in page.parent.iterdir()) == ["index.html"]
-    assert text.count("<section ") == 8
+    assert text.count("<section ") == 9
     # plotly.js is inlined once; nothing is fetched from elsewhere
     assert text.count("Plotly.newPlot") == text.count('class="plotly-graph-div"') >= 8
     assert "<script src" not in text and "<link" not in text
@@ -97,6 +97,10 @@ def test_report_figures_are_the_marts_figures(report):
     assert segment_sizes
     for name, customers in segment_sizes.items():
         assert number(shown[f"segment-customers:{name}"]) == customers
+    high_churn_risk = connection.sql(
+        "select count(*) from customer_lifetime_value where churn_risk = 'high'"
+    ).fetchall()[0][0]
+    assert number(shown["clv-high-risk"]) == high_churn_risk
 
     sent, opens, delivered = connection.sql(
         "select sum(sent), sum(unique_opens), sum(delivered) from fct_campaign_kpis"

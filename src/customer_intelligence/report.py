@@ -717,11 +717,78 @@ def data_quality(marts: Marts) -> Section:
     return Section("data-quality", title, body)
 
 
+def lifetime_value(marts: Marts) -> Section:
+    title = "Lifetime value and churn risk by segment"
+    missing = marts.unavailable("customer_lifetime_value", "customer_segments")
+    if missing:
+        return Section("lifetime-value", title, note(missing))
+    rows = marts.rows(
+        "select segment.segment_name, count(*) as customers,"
+        " sum(clv.predicted_clv) as predicted_clv, avg(clv.predicted_clv) as mean_clv,"
+        " avg(clv.p_alive) as mean_p_alive,"
+        " count(*) filter (where clv.churn_risk = 'high') as high,"
+        " count(*) filter (where clv.churn_risk = 'medium') as medium,"
+        " count(*) filter (where clv.churn_risk = 'low') as low"
+        " from customer_lifetime_value as clv"
+        " inner join customer_segments as segment using (customer_id)"
+        " group by segment.segment_name order by predicted_clv desc nulls last"
+    )
+    names = [row["segment_name"] for row in rows]
+    figure = make_subplots(
+        rows=1, cols=2, subplot_titles=("Predicted CLV (sum)", "Customers by churn risk")
+    )
+    figure.add_trace(
+        go.Bar(x=names, y=[row["predicted_clv"] for row in rows], showlegend=False), 1, 1
+    )
+    for band, colour in (("high", "#E45756"), ("medium", "#EECA3B"), ("low", "#54A24B")):
+        figure.add_trace(
+            go.Bar(
+                x=names, y=[row[band] for row in rows], name=f"{band} risk", marker_color=colour
+            ),
+            1,
+            2,
+        )
+    figure.update_layout(barmode="stack")
+    horizon = marts.rows("select max(horizon_weeks) as weeks from customer_lifetime_value")[0]
+    body = tiles(
+        (
+            ("clv-customers", "customers scored", integer(sum(row["customers"] for row in rows))),
+            (
+                "clv-total",
+                f"predicted CLV, next {integer(horizon['weeks'])} weeks",
+                decimal(sum(row["predicted_clv"] or 0 for row in rows), 0),
+            ),
+            (
+                "clv-high-risk",
+                "customers at high churn risk",
+                integer(sum(r["high"] for r in rows)),
+            ),
+        )
+    )
+    body += chart(figure, "lifetime-value")
+    body += table(
+        ("Segment", "Customers", "Predicted CLV", "Mean CLV", "Mean P(alive)", "High risk"),
+        (
+            (
+                row["segment_name"],
+                integer(row["customers"]),
+                decimal(row["predicted_clv"], 0),
+                decimal(row["mean_clv"]),
+                percent(row["mean_p_alive"]),
+                integer(row["high"]),
+            )
+            for row in rows
+        ),
+    )
+    return Section("lifetime-value", title, body)
+
+
 SECTIONS: tuple[Callable[[Marts], Section], ...] = (
     k_selection,
     segment_overview,
     rfm_grid,
     segment_migration,
+    lifetime_value,
     campaigns,
     ab_tests,
     baskets_and_recommendations,

@@ -13,21 +13,49 @@
 {%- endmacro %}
 
 
-{#- A row's raw values as JSON text, for dq_rejected_rows.raw_record. -#}
-{% macro json_record(columns) -%}
-    {{ return(adapter.dispatch('json_record', 'customer_intelligence')(columns)) }}
+{#- A row's raw values as one structured value: cheap to carry and compare, and turned into JSON
+    text (json_text) only for the rows that are rejected. -#}
+{% macro raw_values(columns) -%}
+    {{ return(adapter.dispatch('raw_values', 'customer_intelligence')(columns)) }}
 {%- endmacro %}
 
-{% macro default__json_record(columns) -%}
-    to_json(named_struct(
+{% macro default__raw_values(columns) -%}
+    named_struct(
         {%- for column in columns %}'{{ column }}', {{ column }}{{ ", " if not loop.last }}{% endfor -%}
-    ))
+    )
 {%- endmacro %}
 
-{% macro duckdb__json_record(columns) -%}
-    cast(json_object(
-        {%- for column in columns %}'{{ column }}', {{ column }}{{ ", " if not loop.last }}{% endfor -%}
-    ) as {{ dbt.type_string() }})
+{% macro duckdb__raw_values(columns) -%}
+    struct_pack(
+        {%- for column in columns %}{{ column }} := {{ column }}{{ ", " if not loop.last }}{% endfor -%}
+    )
+{%- endmacro %}
+
+
+{% macro json_text(expression) -%}
+    {{ return(adapter.dispatch('json_text', 'customer_intelligence')(expression)) }}
+{%- endmacro %}
+
+{% macro default__json_text(expression) -%}
+    to_json({{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__json_text(expression) -%}
+    cast(to_json({{ expression }}) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+
+{#- Every column of the current relation but the given ones. -#}
+{% macro star_except(columns) -%}
+    {{ return(adapter.dispatch('star_except', 'customer_intelligence')(columns)) }}
+{%- endmacro %}
+
+{% macro default__star_except(columns) -%}
+    * except ({{ columns | join(", ") }})
+{%- endmacro %}
+
+{% macro duckdb__star_except(columns) -%}
+    * exclude ({{ columns | join(", ") }})
 {%- endmacro %}
 
 

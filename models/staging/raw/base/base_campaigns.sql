@@ -22,7 +22,7 @@ parsed as (
         nullif(lower(trim(variant)), '') as variant,
         {{ parse_as('planned_share', 'double') }} as planned_share,
         campaign_id as record_key,
-        raw_record,
+        raw_values,
         empty_fields,
         copies,
         case
@@ -39,4 +39,6 @@ validated as (
     from parsed
 )
 
-select * from validated
+select
+    {{ base_columns() }}
+from validated

@@ -21,7 +21,7 @@ parsed as (
         lower(trim(feature)) as feature,
         {{ parse_as('value', 'double') }} as feature_value,
         {{ dbt.concat(["coalesce(customer_id, '')", "'-'", "coalesce(feature, '')"]) }} as record_key,
-        raw_record,
+        raw_values,
         empty_fields,
         copies
     from distinct_rows
@@ -48,4 +48,6 @@ validated as (
     from checked
 )
 
-select * from validated
+select
+    {{ base_columns() }}
+from validated

@@ -28,7 +28,7 @@ parsed as (
         upper(trim(country)) as country,
         coalesce({{ parse_as('email_opt_in', 'boolean') }}, false) as email_opt_in,
         customer_id as record_key,
-        raw_record,
+        raw_values,
         empty_fields,
         copies,
         case
@@ -44,4 +44,6 @@ validated as (
     from parsed
 )
 
-select * from validated
+select
+    {{ base_columns() }}
+from validated

@@ -32,7 +32,7 @@ parsed as (
         {{ parse_as('event_at', 'timestamp') }} as event_at,
         nullif(lower(trim(link_type)), '') as link_type,
         event_id as record_key,
-        raw_record,
+        raw_values,
         empty_fields,
         copies
     from distinct_rows
@@ -66,4 +66,6 @@ validated as (
     from checked
 )
 
-select * from validated
+select
+    {{ base_columns() }}
+from validated

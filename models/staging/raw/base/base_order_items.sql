@@ -26,7 +26,7 @@ parsed as (
         {{ parse_as('quantity', 'integer') }} as quantity,
         {{ parse_as('unit_price', 'double') }} as unit_price,
         {{ dbt.concat(["coalesce(order_id, '')", "'-'", "coalesce(product_id, '')"]) }} as record_key,
-        raw_record,
+        raw_values,
         empty_fields,
         copies
     from distinct_rows
@@ -62,4 +62,6 @@ validated as (
     from checked
 )
 
-select * from validated
+select
+    {{ base_columns() }}
+from validated

@@ -25,7 +25,7 @@ parsed as (
         lower(trim(status)) as order_status,
         coalesce({{ parse_as('discount_used', 'boolean') }}, false) as discount_used,
         order_id as record_key,
-        raw_record,
+        raw_values,
         empty_fields,
         copies
     from distinct_rows
@@ -53,4 +53,6 @@ validated as (
     from checked
 )
 
-select * from validated
+select
+    {{ base_columns() }}
+from validated

@@ -18,7 +18,7 @@ parsed as (
         lower(trim(category)) as category,
         {{ parse_as('price', 'double') }} as price,
         product_id as record_key,
-        raw_record,
+        raw_values,
         empty_fields,
         copies,
         case
@@ -35,4 +35,6 @@ validated as (
     from parsed
 )
 
-select * from validated
+select
+    {{ base_columns() }}
+from validated

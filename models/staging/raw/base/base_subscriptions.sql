@@ -23,7 +23,7 @@ parsed as (
         lower(trim(event_type)) as event_type,
         {{ parse_as('event_at', 'timestamp') }} as event_at,
         subscription_event_id as record_key,
-        raw_record,
+        raw_values,
         empty_fields,
         copies
     from distinct_rows
@@ -51,4 +51,6 @@ validated as (
     from checked
 )
 
-select * from validated
+select
+    {{ base_columns() }}
+from validated

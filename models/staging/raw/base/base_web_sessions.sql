@@ -26,7 +26,7 @@ parsed as (
         -- an empty customer_id is an anonymous session, not a defect
         nullif(trim(customer_id), '') is not null as has_customer_reference,
         session_id as record_key,
-        raw_record,
+        raw_values,
         empty_fields,
         copies
     from distinct_rows
@@ -53,4 +53,6 @@ validated as (
     from checked
 )
 
-select * from validated
+select
+    {{ base_columns() }}
+from validated

@@ -24,7 +24,8 @@ order_totals as (
         orders.customer_id,
         as_of.as_of_date,
         max(orders.ordered_on) as last_order_date,
-        count(distinct orders.order_id) as frequency,
+        -- one row per order in int_orders_totalled (order_id is unique there)
+        count(*) as frequency,
         sum(orders.order_amount) as monetary
     from orders
     cross join as_of
@@ -87,23 +88,41 @@ all_customers as (
     select * from unscored
 ),
 
+-- the segment depends only on the scores: match the few distinct score cells, not each customer
+score_cells as (
+    select distinct
+        has_orders,
+        r_score,
+        f_score,
+        m_score
+    from all_customers
+),
+
 segment_matches as (
     select
-        all_customers.customer_id,
+        score_cells.has_orders,
+        score_cells.r_score,
+        score_cells.f_score,
+        score_cells.m_score,
         segment_map.rfm_segment,
         segment_map.rfm_group,
         row_number() over (
-            partition by all_customers.customer_id order by segment_map.precedence
+            partition by
+                score_cells.has_orders,
+                score_cells.r_score,
+                score_cells.f_score,
+                score_cells.m_score
+            order by segment_map.precedence
         ) as match_rank
-    from all_customers
+    from score_cells
     inner join segment_map
         on (
-            all_customers.has_orders
-            and all_customers.r_score between segment_map.r_min and segment_map.r_max
-            and all_customers.f_score between segment_map.f_min and segment_map.f_max
-            and all_customers.m_score between segment_map.m_min and segment_map.m_max
+            score_cells.has_orders
+            and score_cells.r_score between segment_map.r_min and segment_map.r_max
+            and score_cells.f_score between segment_map.f_min and segment_map.f_max
+            and score_cells.m_score between segment_map.m_min and segment_map.m_max
         )
-        or (not all_customers.has_orders and segment_map.r_min is null)
+        or (not score_cells.has_orders and segment_map.r_min is null)
 ),
 
 segmented as (
@@ -126,7 +145,10 @@ segmented as (
         segment_matches.rfm_group
     from all_customers
     left join segment_matches
-        on all_customers.customer_id = segment_matches.customer_id
+        on all_customers.has_orders = segment_matches.has_orders
+            and all_customers.r_score is not distinct from segment_matches.r_score
+            and all_customers.f_score is not distinct from segment_matches.f_score
+            and all_customers.m_score is not distinct from segment_matches.m_score
             and segment_matches.match_rank = 1
 )
 

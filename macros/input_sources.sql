@@ -113,11 +113,13 @@
 {%- endmacro %}
 
 
+{#- Integers are tested first: they are nearly every key, and the rows that pass skip the other
+    tests (list_contains, unlike IN, is not planned as a join over every row). -#}
 {% macro input_key(text) -%}
     case
-        when lower(trim({{ text }})) in ('', 'null', 'none', 'nan', 'n/a', 'na') then null
         when try_cast(trim({{ text }}) as bigint) is not null
             then cast(try_cast(trim({{ text }}) as bigint) as {{ dbt.type_string() }})
+        when list_contains(['', 'null', 'none', 'nan', 'n/a', 'na'], lower(trim({{ text }}))) then null
         else cast(
             4611686018427387904 + cast('0x' || left(md5(trim({{ text }})), 15) as bigint)
             as {{ dbt.type_string() }}

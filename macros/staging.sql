@@ -27,24 +27,60 @@
 
 
 {#-
-  Final rejection reason of a parsed row: its own defect, else duplicate_key_conflict when another
-  row with the same key wins. The winner: usable rows first, then the most complete row (fewest
-  empty fields), then the smallest raw values column by column, so the choice never depends on
-  load order.
+  Keys held by more than one distinct row: the only rows whose winner must be chosen. Ranking just
+  these, not every row, spares a sort of the whole table (a fifth of the model's time at scale).
 -#}
-{% macro rejection_after_key_conflicts(key_columns, row_reason_column='row_rejection_reason') -%}
-    coalesce(
-        {{ row_reason_column }},
-        case
-            when row_number() over (
-                partition by {{ key_columns | join(", ") }}
-                order by
-                    case when {{ row_reason_column }} is null then 0 else 1 end,
-                    empty_fields,
-                    raw_values
-            ) > 1 then 'duplicate_key_conflict'
-        end
-    )
+{% macro keys_with_several_rows(relation, key_columns) -%}
+    select {{ key_columns | join(", ") }}
+    from {{ relation }}
+    group by {{ key_columns | join(", ") }}
+    having count(*) > 1
+{%- endmacro %}
+
+
+{#-
+  `relation`'s rows with their final rejection reason: their own defect, else
+  duplicate_key_conflict when another row with the same key wins. The winner: usable rows first,
+  then the most complete row (fewest empty fields), then the smallest raw values compared column
+  by column, so the choice never depends on load order. A row with a null key part always has its
+  own defect, so it never needs ranking.
+-#}
+{% macro rejection_after_key_conflicts(relation, conflicts, key_columns, row_reason_column='row_rejection_reason') -%}
+    {%- set matches_conflict -%}
+        {%- for column in key_columns -%}
+            {{ relation }}.{{ column }} = {{ conflicts }}.{{ column }}{{ " and " if not loop.last }}
+        {%- endfor -%}
+    {%- endset %}
+    select
+        {{ relation }}.*,
+        {{ relation }}.{{ row_reason_column }} as rejection_reason
+    from {{ relation }}
+    left join {{ conflicts }}
+        on {{ matches_conflict }}
+    where {{ conflicts }}.{{ key_columns[0] }} is null
+
+    union all
+
+    select
+        {{ relation }}.*,
+        coalesce(
+            {{ relation }}.{{ row_reason_column }},
+            case
+                when row_number() over (
+                    partition by
+                        {%- for column in key_columns %}
+                        {{ relation }}.{{ column }}{{ "," if not loop.last }}
+                        {%- endfor %}
+                    order by
+                        case when {{ relation }}.{{ row_reason_column }} is null then 0 else 1 end,
+                        {{ relation }}.empty_fields,
+                        {{ relation }}.raw_values
+                ) > 1 then 'duplicate_key_conflict'
+            end
+        ) as rejection_reason
+    from {{ relation }}
+    inner join {{ conflicts }}
+        on {{ matches_conflict }}
 {%- endmacro %}
 
 

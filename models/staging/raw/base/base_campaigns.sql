@@ -32,11 +32,12 @@ parsed as (
     from distinct_rows
 ),
 
+conflicting_keys as (
+    {{ keys_with_several_rows('parsed', ['campaign_id']) }}
+),
+
 validated as (
-    select
-        *,
-        {{ rejection_after_key_conflicts(['campaign_id']) }} as rejection_reason
-    from parsed
+    {{ rejection_after_key_conflicts('parsed', 'conflicting_keys', ['campaign_id']) }}
 )
 
 select

@@ -41,11 +41,12 @@ checked as (
         on parsed.customer_id = customers.customer_id
 ),
 
+conflicting_keys as (
+    {{ keys_with_several_rows('checked', ['customer_id', 'feature']) }}
+),
+
 validated as (
-    select
-        *,
-        {{ rejection_after_key_conflicts(['customer_id', 'feature']) }} as rejection_reason
-    from checked
+    {{ rejection_after_key_conflicts('checked', 'conflicting_keys', ['customer_id', 'feature']) }}
 )
 
 select

@@ -37,11 +37,12 @@ parsed as (
     from distinct_rows
 ),
 
+conflicting_keys as (
+    {{ keys_with_several_rows('parsed', ['customer_id']) }}
+),
+
 validated as (
-    select
-        *,
-        {{ rejection_after_key_conflicts(['customer_id']) }} as rejection_reason
-    from parsed
+    {{ rejection_after_key_conflicts('parsed', 'conflicting_keys', ['customer_id']) }}
 )
 
 select

@@ -55,11 +55,12 @@ checked as (
         on parsed.product_id = products.product_id
 ),
 
+conflicting_keys as (
+    {{ keys_with_several_rows('checked', ['order_id', 'product_id']) }}
+),
+
 validated as (
-    select
-        *,
-        {{ rejection_after_key_conflicts(['order_id', 'product_id']) }} as rejection_reason
-    from checked
+    {{ rejection_after_key_conflicts('checked', 'conflicting_keys', ['order_id', 'product_id']) }}
 )
 
 select

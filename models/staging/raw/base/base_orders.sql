@@ -46,11 +46,12 @@ checked as (
         on parsed.customer_id = customers.customer_id
 ),
 
+conflicting_keys as (
+    {{ keys_with_several_rows('checked', ['order_id']) }}
+),
+
 validated as (
-    select
-        *,
-        {{ rejection_after_key_conflicts(['order_id']) }} as rejection_reason
-    from checked
+    {{ rejection_after_key_conflicts('checked', 'conflicting_keys', ['order_id']) }}
 )
 
 select

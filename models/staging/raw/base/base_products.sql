@@ -28,11 +28,12 @@ parsed as (
     from distinct_rows
 ),
 
+conflicting_keys as (
+    {{ keys_with_several_rows('parsed', ['product_id']) }}
+),
+
 validated as (
-    select
-        *,
-        {{ rejection_after_key_conflicts(['product_id']) }} as rejection_reason
-    from parsed
+    {{ rejection_after_key_conflicts('parsed', 'conflicting_keys', ['product_id']) }}
 )
 
 select

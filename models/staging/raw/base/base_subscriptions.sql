@@ -44,11 +44,12 @@ checked as (
         on parsed.customer_id = customers.customer_id
 ),
 
+conflicting_keys as (
+    {{ keys_with_several_rows('checked', ['subscription_event_id']) }}
+),
+
 validated as (
-    select
-        *,
-        {{ rejection_after_key_conflicts(['subscription_event_id']) }} as rejection_reason
-    from checked
+    {{ rejection_after_key_conflicts('checked', 'conflicting_keys', ['subscription_event_id']) }}
 )
 
 select

@@ -10,6 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 from sklearn.datasets import make_blobs
+from threadpoolctl import threadpool_info
 
 from customer_intelligence import segmentation
 
@@ -252,6 +253,32 @@ def test_two_runs_give_identical_labels():
 
     np.testing.assert_array_equal(labels[0], labels[1])
     pd.testing.assert_frame_equal(scores[0], scores[1])
+
+
+def test_fits_run_on_one_thread(monkeypatch):
+    """dbt runs another model beside these fits: threads waiting for a busy core spin."""
+    threads = []
+    real_silhouette = segmentation.silhouette_score
+
+    def recording_silhouette(points, labels):
+        threads.append(max(pool["num_threads"] for pool in threadpool_info()))
+        return real_silhouette(points, labels)
+
+    class RecordingKMeans(segmentation.KMeans):
+        def fit(self, *args, **kwargs):
+            threads.append(max(pool["num_threads"] for pool in threadpool_info()))
+            return super().fit(*args, **kwargs)
+
+    monkeypatch.setattr(segmentation, "silhouette_score", recording_silhouette)
+    monkeypatch.setattr(segmentation, "KMeans", RecordingKMeans)
+    rows = blobs(rows=600)
+
+    segmentation.select_k(rows, range(2, 4), sample_size=300, bootstrap_runs=1)
+    segmentation.compare_methods(rows, k=3, sample_size=300)
+    segmentation.fit_kmeans(rows, 3)
+
+    assert len(threads) > 10
+    assert set(threads) == {1}
 
 
 def test_fit_kmeans_puts_the_largest_segment_first():

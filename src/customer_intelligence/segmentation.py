@@ -35,6 +35,7 @@ from sklearn.metrics import (
 )
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
 
 Table = pa.Table | pd.DataFrame
 
@@ -79,6 +80,12 @@ METRIC_SAMPLE_SIZE = 5_000
 # Several k-means++ starts: one start can land in a poor local minimum and fake instability.
 N_INIT = 4
 MIN_STABILITY = 0.8
+
+# scikit-learn's OpenMP and BLAS threads, for every fit here. dbt runs another model beside this
+# one on the machine's cores, and threads that wait for a busy core spin: at 1M customers on a
+# loaded 2-core machine select_k took 128 s on all cores and 27 s on one. One thread also adds up
+# k-means sums in one fixed order, so a refit repeats to the last bit.
+_one_thread = threadpool_limits.wrap(limits=1)
 
 PREPROCESSING_COLUMNS = ["feature", "log_transformed", "impute_rule", "impute_value", "mean", "std"]
 CENTROID_COLUMNS = ["segment_id", "feature", "centroid_scaled", "centroid_original"]
@@ -277,6 +284,7 @@ def find_knee(x: Sequence[float], y: Sequence[float]) -> int:
     return int(np.argmax(chord - scaled_y))
 
 
+@_one_thread
 def select_k(
     matrix: np.ndarray,
     k_range: Iterable[int] = range(2, 11),
@@ -355,6 +363,7 @@ def chosen_k(selection: Table) -> int:
 # --- fitting and assigning -------------------------------------------------------------------
 
 
+@_one_thread
 def fit_kmeans(
     matrix: np.ndarray, k: int, sample_size: int = FIT_SAMPLE_SIZE, seed: int = 0
 ) -> np.ndarray:
@@ -460,6 +469,7 @@ def fit_centroids(
 # --- comparing methods -----------------------------------------------------------------------
 
 
+@_one_thread
 def compare_methods(
     matrix: np.ndarray, k: int, sample_size: int = METRIC_SAMPLE_SIZE, seed: int = 0
 ) -> pd.DataFrame:

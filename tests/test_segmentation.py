@@ -91,6 +91,47 @@ def test_preprocessing_table_reproduces_the_matrix_in_python_and_sql():
     np.testing.assert_allclose(wide.loc[["a", "b", "c", "d"], features].to_numpy(), matrix)
 
 
+def test_default_features_keep_the_columns_that_vary():
+    table = pa.table(
+        {
+            "customer_id": [1, 2, 3],
+            "recency_days": [5, None, 10],
+            "frequency": [2, 2, 2],
+            "income": pa.array([None, None, None], type=pa.float64()),
+            "monetary": [1.0, None, 1.0],
+            "web_share": [0.0, 0.5, None],
+            "loyalty_points": [1.5, 2.5, 0.5],
+            "store_visits": [1, 2, 3],
+        }
+    )
+
+    # constant (frequency), all null (income), one observed value (monetary) and integer
+    # columns own data brings (store_visits) are left out; extra float columns are kept
+    assert segmentation.default_features(table) == ["recency_days", "web_share", "loyalty_points"]
+
+
+def test_scaled_table_rows_are_the_scaled_matrix_rows():
+    table = customers()
+    matrix, preprocessing = segmentation.prepare_features(table, ["income", "recency_days"])
+    rows = segmentation.ScaledTable(table.to_pandas(), preprocessing)
+
+    assert len(rows) == 4
+    np.testing.assert_array_equal(rows[np.array([1, 3])], matrix[[1, 3]])
+
+
+def test_select_k_on_a_scaled_table_equals_select_k_on_its_matrix():
+    table = pd.DataFrame(blobs(rows=1_500), columns=["a", "b", "c", "d"])
+    matrix, preprocessing = segmentation.prepare_features(table, ["a", "b", "c", "d"], [])
+
+    lazy = segmentation.select_k(
+        segmentation.ScaledTable(table, preprocessing), range(2, 5), 400, bootstrap_runs=2
+    )
+
+    pd.testing.assert_frame_equal(
+        lazy, segmentation.select_k(matrix, range(2, 5), 400, bootstrap_runs=2)
+    )
+
+
 def test_to_original_units_undoes_log_and_scaling():
     table = customers()
     matrix, preprocessing = segmentation.prepare_features(table, ["income", "age_years"])

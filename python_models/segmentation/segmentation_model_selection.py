@@ -14,7 +14,7 @@ def model(dbt, session):
     if preprocessing.num_rows == 0:
         return segmentation.empty_result("selection")
     return segmentation.select_k(
-        segmentation.apply_preprocessing(features, preprocessing.to_pandas()),
+        segmentation.ScaledTable(features, preprocessing),
         k_range=range(k_min, k_max + 1),
         sample_size=int(dbt.config.get("segmentation_sample_size")),
         bootstrap_runs=int(dbt.config.get("segmentation_bootstrap_runs")),

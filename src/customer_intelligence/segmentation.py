@@ -95,18 +95,18 @@ CENTROID_COLUMNS = ["segment_id", "feature", "centroid_scaled", "centroid_origin
 
 
 def raw_values(table: Table, features: Sequence[str]) -> np.ndarray:
-    """The named columns as a float matrix, nulls as NaN (decimals and integers cast to float)."""
+    """The named columns as a new float matrix, nulls as NaN (decimals and integers cast)."""
     arrow = (
         table if isinstance(table, pa.Table) else pa.Table.from_pandas(table, preserve_index=False)
     )
     missing = [name for name in features if name not in arrow.column_names]
     if missing:
         raise KeyError(f"feature columns missing from the input table: {missing}")
-    columns = [
-        pc.cast(arrow.column(name), pa.float64()).to_numpy(zero_copy_only=False)
-        for name in features
-    ]
-    return np.column_stack(columns) if columns else np.empty((arrow.num_rows, 0))
+    values = np.empty((arrow.num_rows, len(features)))
+    for position, name in enumerate(features):
+        column = pc.cast(arrow.column(name), pa.float64())
+        values[:, position] = column.to_numpy(zero_copy_only=False)
+    return values
 
 
 # The tables the segmentation models return, for the empty result of a build without customers
@@ -185,8 +185,13 @@ def default_features(table: Table) -> list[str]:
     ]
     candidates = [name for name in (*DEFAULT_FEATURES, *extra) if name in arrow.column_names]
     values = raw_values(arrow, candidates)
-    varies = [np.unique(column[~np.isnan(column)]).size > 1 for column in values.T]
-    return [name for name, keep in zip(candidates, varies, strict=True) if keep]
+    return [name for name, column in zip(candidates, values.T, strict=True) if _varies(column)]
+
+
+def _varies(column: np.ndarray) -> bool:
+    """More than one distinct observed value (min < max: no sort of a million values)."""
+    observed = column[~np.isnan(column)]
+    return observed.size > 0 and observed.min() < observed.max()
 
 
 def prepare_features(
@@ -211,9 +216,9 @@ def prepare_features(
     logged = np.isin(np.asarray(features), list(log_features))
     max_plus_one = np.isin(np.asarray(features), list(IMPUTE_MAX_PLUS_ONE))
     impute = np.where(max_plus_one, np.nanmax(values, axis=0) + 1, np.nanmedian(values, axis=0))
-    transformed = _log_where(np.where(np.isnan(values), impute, values), logged, features)
-    mean = transformed.mean(axis=0)
-    std = transformed.std(axis=0)
+    _impute_and_log(values, impute, logged, features)
+    mean = values.mean(axis=0)
+    std = values.std(axis=0)
     std = np.where(std > 0, std, 1.0)
     preprocessing = pd.DataFrame(
         {
@@ -225,18 +230,48 @@ def prepare_features(
             "std": std,
         }
     )
-    return (transformed - mean) / std, preprocessing
+    values -= mean
+    values /= std
+    return values, preprocessing
 
 
 def apply_preprocessing(table: Table, preprocessing: pd.DataFrame) -> np.ndarray:
     """Scale a table with a recorded recipe, exactly as the SQL model does."""
     recipe = _to_pandas(preprocessing)
     features = recipe["feature"].tolist()
-    impute = recipe["impute_value"].to_numpy(dtype=float)
     values = raw_values(table, features)
-    filled = np.where(np.isnan(values), impute, values)
-    logged = _log_where(filled, recipe["log_transformed"].to_numpy(dtype=bool), features)
-    return (logged - recipe["mean"].to_numpy(dtype=float)) / recipe["std"].to_numpy(dtype=float)
+    _impute_and_log(
+        values,
+        recipe["impute_value"].to_numpy(dtype=float),
+        recipe["log_transformed"].to_numpy(dtype=bool),
+        features,
+    )
+    values -= recipe["mean"].to_numpy(dtype=float)
+    values /= recipe["std"].to_numpy(dtype=float)
+    return values
+
+
+class ScaledTable:
+    """A feature table scaled with a recipe, row by row, only for the rows taken.
+
+    ``select_k``, ``compare_methods`` and ``fit_kmeans`` read nothing but ``len(rows)`` and a
+    seeded sample ``rows[positions]``: scaling is row by row, so this gives exactly those rows of
+    ``apply_preprocessing(table, preprocessing)`` without scaling every customer for a sample.
+    """
+
+    def __init__(self, table: Table, preprocessing: pd.DataFrame) -> None:
+        self.table = (
+            table
+            if isinstance(table, pa.Table)
+            else pa.Table.from_pandas(table, preserve_index=False)
+        )
+        self.preprocessing = _to_pandas(preprocessing)
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __getitem__(self, positions: np.ndarray) -> np.ndarray:
+        return apply_preprocessing(self.table.take(positions), self.preprocessing)
 
 
 def to_original_units(scaled: np.ndarray, preprocessing: pd.DataFrame) -> np.ndarray:
@@ -246,13 +281,20 @@ def to_original_units(scaled: np.ndarray, preprocessing: pd.DataFrame) -> np.nda
     return np.where(recipe["log_transformed"].to_numpy(dtype=bool), np.expm1(unscaled), unscaled)
 
 
-def _log_where(values: np.ndarray, logged: np.ndarray, features: Sequence[str]) -> np.ndarray:
-    negative = logged & (values < 0).any(axis=0)
-    if negative.any():
+def _impute_and_log(
+    values: np.ndarray, impute: np.ndarray, logged: np.ndarray, features: Sequence[str]
+) -> None:
+    """Fill NaN with the column's impute value and log1p the logged columns, in place: a
+    million customers' matrix is not copied per step."""
+    np.copyto(values, impute, where=np.isnan(values))
+    logged_columns = np.flatnonzero(logged)
+    negative = [column for column in logged_columns if (values[:, column] < 0).any()]
+    if negative:
         raise ValueError(
             f"log-transformed features must not be negative: {np.asarray(features)[negative]}"
         )
-    return np.where(logged, np.log1p(np.where(logged, values, 0)), values)
+    for column in logged_columns:
+        np.log1p(values[:, column], out=values[:, column])
 
 
 def _to_pandas(table: Table) -> pd.DataFrame:
@@ -286,7 +328,7 @@ def find_knee(x: Sequence[float], y: Sequence[float]) -> int:
 
 @_one_thread
 def select_k(
-    matrix: np.ndarray,
+    matrix: np.ndarray | ScaledTable,
     k_range: Iterable[int] = range(2, 11),
     sample_size: int = METRIC_SAMPLE_SIZE,
     bootstrap_runs: int = 5,
@@ -365,7 +407,7 @@ def chosen_k(selection: Table) -> int:
 
 @_one_thread
 def fit_kmeans(
-    matrix: np.ndarray, k: int, sample_size: int = FIT_SAMPLE_SIZE, seed: int = 0
+    matrix: np.ndarray | ScaledTable, k: int, sample_size: int = FIT_SAMPLE_SIZE, seed: int = 0
 ) -> np.ndarray:
     """Scaled k-means centroids, largest segment first, fitted on a seeded sample of rows.
 
@@ -457,7 +499,7 @@ def fit_centroids(
 ) -> pd.DataFrame:
     """Production fit: scale with the recipe, fit k-means, keep previous ids, return the table."""
     recipe = _to_pandas(preprocessing)
-    centroids = fit_kmeans(apply_preprocessing(table, recipe), k, sample_size, seed)
+    centroids = fit_kmeans(ScaledTable(table, recipe), k, sample_size, seed)
     if previous_centroids is None or _to_pandas(previous_centroids).empty:
         ids = np.arange(1, k + 1)
     else:

@@ -217,6 +217,20 @@ def test_compare_methods_scores_every_method_against_kmeans():
     assert comparison["noise_share"].between(0, 0.1).all()
 
 
+def test_compare_methods_on_a_scaled_table_equals_compare_methods_on_its_matrix():
+    table = pd.DataFrame(blobs(rows=900, centers=3), columns=["a", "b", "c", "d"])
+    matrix, preprocessing = segmentation.prepare_features(table, ["a", "b", "c", "d"], [])
+
+    lazy = segmentation.compare_methods(
+        segmentation.ScaledTable(table, preprocessing), k=3, sample_size=300
+    )
+
+    eager = segmentation.compare_methods(matrix, k=3, sample_size=300)
+    pd.testing.assert_frame_equal(
+        lazy.drop(columns="fit_seconds"), eager.drop(columns="fit_seconds")
+    )
+
+
 def test_align_to_previous_maps_permuted_centroids_back_to_their_ids():
     previous = np.array([[0.0, 0.0], [5.0, 5.0], [10.0, 0.0]])
     moved = previous[[2, 0, 1]] + 0.1

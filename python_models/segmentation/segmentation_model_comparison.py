@@ -11,7 +11,7 @@ def model(dbt, session):
     if selection.num_rows == 0:
         return segmentation.empty_result("comparison")
     return segmentation.compare_methods(
-        segmentation.apply_preprocessing(features, preprocessing.to_pandas()),
+        segmentation.ScaledTable(features, preprocessing),
         segmentation.chosen_k(selection),
         sample_size=int(dbt.config.get("segmentation_sample_size")),
         seed=int(dbt.config.get("segmentation_seed")),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from scipy import optimize, special
 
 WEEKS_PER_MONTH = 52 / 12
@@ -49,34 +50,72 @@ class GammaGammaParams:
     log_likelihood: float
 
 
+class _Repeated:
+    """A column as its distinct values and each row's position among them.
+
+    A fit evaluates the likelihood thousands of times; purchase counts and whole days in weeks
+    take few distinct values, so a special function or log of such a column is computed once
+    per value and spread over the rows: the same numbers as per row, at a fraction of the cost.
+    """
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.distinct, self.positions = np.unique(values, return_inverse=True)
+
+    def map(self, function) -> np.ndarray:
+        return function(self.distinct)[self.positions]
+
+
+@dataclass(frozen=True)
+class _BgNbdData:
+    x: np.ndarray
+    repeat: np.ndarray
+    counts: _Repeated
+    repeat_counts: _Repeated
+    repeat_recencies: _Repeated
+    ages: _Repeated
+
+    @classmethod
+    def of(cls, x, t_x, T) -> _BgNbdData:
+        x, t_x, T = (np.asarray(values, dtype=float) for values in (x, t_x, T))
+        repeat = x > 0
+        return cls(
+            x, repeat, _Repeated(x), _Repeated(x[repeat]), _Repeated(t_x[repeat]), _Repeated(T)
+        )
+
+    def log_likelihood(self, r, alpha, a, b) -> np.ndarray:
+        x, repeat = self.x, self.repeat
+        common = (
+            self.counts.map(lambda count: special.gammaln(r + count))
+            - special.gammaln(r)
+            + r * np.log(alpha)
+            + self.counts.map(lambda count: special.betaln(a, b + count))
+            - special.betaln(a, b)
+        )
+        alive_to_T = -(r + x) * self.ages.map(lambda age: np.log(alpha + age))
+        # dropped out right after the last purchase: only possible after a repeat purchase
+        dropped = np.full_like(x, -np.inf)
+        dropped[repeat] = (
+            np.log(a)
+            - self.repeat_counts.map(lambda count: np.log(b + count - 1))
+            - (r + x[repeat]) * self.repeat_recencies.map(lambda recency: np.log(alpha + recency))
+        )
+        return common + np.logaddexp(alive_to_T, dropped)
+
+
 def bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T):
     """Each customer's BG/NBD log-likelihood (paper, equation 6)."""
-    x, t_x, T = (np.asarray(values, dtype=float) for values in (x, t_x, T))
-    common = (
-        special.gammaln(r + x)
-        - special.gammaln(r)
-        + r * np.log(alpha)
-        + special.betaln(a, b + x)
-        - special.betaln(a, b)
-    )
-    alive_to_T = -(r + x) * np.log(alpha + T)
-    # dropped out right after the last purchase: only possible after a repeat purchase
-    repeat = x > 0
-    dropped = np.full_like(x, -np.inf)
-    dropped[repeat] = (
-        np.log(a) - np.log(b + x[repeat] - 1) - (r + x[repeat]) * np.log(alpha + t_x[repeat])
-    )
-    return common + np.logaddexp(alive_to_T, dropped)
+    return _BgNbdData.of(x, t_x, T).log_likelihood(r, alpha, a, b)
 
 
 def fit_bgnbd(x, t_x, T, *, data_name: str, starts: int = 5, seed: int = 0) -> BgNbdParams:
     """Maximum-likelihood r, alpha, a, b; raises ConvergenceError naming data_name."""
     (x, t_x, T), weights = _distinct_rows(x, t_x, T)
     _check_statistics(x, t_x, T, data_name)
+    data = _BgNbdData.of(x, t_x, T)
 
     def negative_log_likelihood(log_params):
         r, alpha, a, b = np.exp(log_params)
-        return -np.dot(weights, bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T))
+        return -np.dot(weights, data.log_likelihood(r, alpha, a, b))
 
     best = _minimise(negative_log_likelihood, BGNBD_BOUNDS.values(), starts, seed)
     if best is None:
@@ -128,18 +167,35 @@ def discounted_expected_purchases(
     return per_month @ discount
 
 
+@dataclass(frozen=True)
+class _GammaGammaData:
+    x: np.ndarray
+    counts: _Repeated
+    log_mean_value: np.ndarray
+    log_x: np.ndarray
+    total_value: np.ndarray
+
+    @classmethod
+    def of(cls, x, mean_value) -> _GammaGammaData:
+        x, mean_value = np.asarray(x, dtype=float), np.asarray(mean_value, dtype=float)
+        return cls(x, _Repeated(x), np.log(mean_value), np.log(x), x * mean_value)
+
+    def log_likelihood(self, p, q, v) -> np.ndarray:
+        x = self.x
+        return (
+            self.counts.map(lambda count: special.gammaln(p * count + q))
+            - self.counts.map(lambda count: special.gammaln(p * count))
+            - special.gammaln(q)
+            + q * np.log(v)
+            + (p * x - 1) * self.log_mean_value
+            + p * x * self.log_x
+            - (p * x + q) * np.log(self.total_value + v)
+        )
+
+
 def gamma_gamma_log_likelihood(p, q, v, x, mean_value):
     """Each repeat buyer's Gamma-Gamma log-likelihood of their mean repeat purchase value."""
-    x, mean_value = np.asarray(x, dtype=float), np.asarray(mean_value, dtype=float)
-    return (
-        special.gammaln(p * x + q)
-        - special.gammaln(p * x)
-        - special.gammaln(q)
-        + q * np.log(v)
-        + (p * x - 1) * np.log(mean_value)
-        + p * x * np.log(x)
-        - (p * x + q) * np.log(x * mean_value + v)
-    )
+    return _GammaGammaData.of(x, mean_value).log_likelihood(p, q, v)
 
 
 def fit_gamma_gamma(x, mean_value, *, data_name: str, starts: int = 5, seed: int = 0):
@@ -147,10 +203,11 @@ def fit_gamma_gamma(x, mean_value, *, data_name: str, starts: int = 5, seed: int
     x, mean_value = np.asarray(x, dtype=float), np.asarray(mean_value, dtype=float)
     usable = (x > 0) & (mean_value > 0)
     (x, mean_value), weights = _distinct_rows(x[usable], mean_value[usable])
+    data = _GammaGammaData.of(x, mean_value)
 
     def negative_log_likelihood(log_params):
         p, q, v = np.exp(log_params)
-        return -np.dot(weights, gamma_gamma_log_likelihood(p, q, v, x, mean_value))
+        return -np.dot(weights, data.log_likelihood(p, q, v))
 
     best = (
         None
@@ -236,14 +293,10 @@ def fit_table(statistics: pa.Table, *, data_name: str, seed: int = 0) -> pa.Tabl
     """
     if statistics.num_rows == 0:
         return PARAMS_SCHEMA.empty_table()
-    columns = statistics.to_pydict()
-    x = np.asarray(columns["repeat_purchases"], dtype=float)
-    bgnbd = fit_bgnbd(
-        x, columns["recency_weeks"], columns["age_weeks"], data_name=data_name, seed=seed
+    x, t_x, T, mean_values = _floats(
+        statistics, "repeat_purchases", "recency_weeks", "age_weeks", "mean_repeat_value"
     )
-    mean_values = np.array(
-        [np.nan if value is None else value for value in columns["mean_repeat_value"]], dtype=float
-    )
+    bgnbd = fit_bgnbd(x, t_x, T, data_name=data_name, seed=seed)
     # without amounts (a transaction log may have none) the spend model is switched off
     spend = (
         fit_gamma_gamma(x, mean_values, data_name=data_name, seed=seed)
@@ -263,8 +316,8 @@ def fit_table(statistics: pa.Table, *, data_name: str, seed: int = 0) -> pa.Tabl
             "gamma_gamma_log_likelihood": [spend.log_likelihood],
             "customers": [len(x)],
             "repeat_buyers": [int((x > 0).sum())],
-            "first_purchase_on": [min(columns["first_purchase_on"])],
-            "calibration_end": [columns["calibration_end"][0]],
+            "first_purchase_on": [pc.min(statistics.column("first_purchase_on"))],
+            "calibration_end": [statistics.column("calibration_end")[0]],
         },
         schema=PARAMS_SCHEMA,
     )
@@ -281,15 +334,11 @@ def predictions_table(
     """One row per customer: P(alive) and expected purchases over the horizon and the holdout."""
     if statistics.num_rows == 0 or params.num_rows == 0:
         return PREDICTIONS_SCHEMA.empty_table()
-    columns = statistics.to_pydict()
     fitted = params.to_pylist()[0]
     bgnbd = BgNbdParams(*(fitted[name] for name in ("r", "alpha", "a", "b")), math.nan)
     spend = GammaGammaParams(*(fitted[name] for name in ("p", "q", "v")), math.nan)
-    x = np.asarray(columns["repeat_purchases"], dtype=float)
-    t_x = np.asarray(columns["recency_weeks"], dtype=float)
-    T = np.asarray(columns["age_weeks"], dtype=float)
-    mean_values = np.array(
-        [np.nan if value is None else value for value in columns["mean_repeat_value"]], dtype=float
+    x, t_x, T, mean_values = _floats(
+        statistics, "repeat_purchases", "recency_weeks", "age_weeks", "mean_repeat_value"
     )
     order_values = (
         expected_order_value(spend, x, mean_values)
@@ -298,7 +347,7 @@ def predictions_table(
     )
     return pa.Table.from_pydict(
         {
-            "customer_id": columns["customer_id"],
+            "customer_id": statistics.column("customer_id"),
             "p_alive": p_alive(bgnbd, x, t_x, T),
             "expected_purchases": expected_purchases(bgnbd, horizon_weeks, x, t_x, T),
             "discounted_expected_purchases": discounted_expected_purchases(
@@ -315,6 +364,14 @@ def predictions_table(
         },
         schema=PREDICTIONS_SCHEMA,
     )
+
+
+def _floats(table: pa.Table, *names: str) -> list[np.ndarray]:
+    """The named columns as float arrays, nulls as NaN: straight from Arrow, as Python objects
+    (to_pydict) a million customers' columns took seconds each."""
+    return [
+        pc.cast(table.column(name), pa.float64()).to_numpy(zero_copy_only=False) for name in names
+    ]
 
 
 def _dropout_odds(params: BgNbdParams, x, t_x, T):

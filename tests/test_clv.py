@@ -140,6 +140,37 @@ def test_bgnbd_recovers_the_parameters_of_a_simulated_process():
         assert getattr(fitted, name) == pytest.approx(value, rel=0.3), name
 
 
+def _simulated_statistics(customers: int, seed: int) -> pa.Table:
+    T = np.random.default_rng(seed).uniform(26, 52, customers)
+    x, t_x = clv.simulate_bgnbd(0.5, 6.0, 0.7, 2.5, T=T, seed=seed + 1)
+    return pa.table(
+        {
+            "customer_id": np.arange(customers),
+            "repeat_purchases": x,
+            "recency_weeks": t_x,
+            "age_weeks": T,
+            "mean_repeat_value": pa.array([25.0 if repeats else None for repeats in x]),
+            "first_purchase_on": [datetime.date(2024, 1, 1)] * customers,
+            "calibration_end": [datetime.date(2025, 1, 1)] * customers,
+        }
+    )
+
+
+def test_a_large_population_is_fitted_on_a_seeded_sample_that_still_recovers_the_process():
+    statistics = _simulated_statistics(20_000, seed=4)
+    sampled = clv.fit_table(statistics, data_name="simulated", seed=0, sample_size=4_000)
+    row = sampled.to_pylist()[0]
+    assert row["customers"] == 4_000
+    assert sampled.equals(clv.fit_table(statistics, data_name="simulated", seed=0, sample_size=4_000))
+    for name, value in {"r": 0.5, "alpha": 6.0, "a": 0.7, "b": 2.5}.items():
+        assert row[name] == pytest.approx(value, rel=0.3), name
+    # a sample size above the population changes nothing
+    small = statistics.slice(0, 300)
+    assert clv.fit_table(small, data_name="simulated", sample_size=4_000).equals(
+        clv.fit_table(small, data_name="simulated")
+    )
+
+
 def test_fits_without_data_raise_an_error_naming_the_data():
     with pytest.raises(clv.ConvergenceError, match="my_statistics"):
         clv.fit_bgnbd([], [], [], data_name="my_statistics")

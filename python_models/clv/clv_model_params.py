@@ -10,4 +10,5 @@ def model(dbt, session):
         statistics,
         data_name="int_clv_customer_statistics",
         seed=int(dbt.config.get("clv_seed")),
+        sample_size=int(dbt.config.get("clv_fit_sample_size")),
     )

@@ -286,13 +286,21 @@ PREDICTIONS_SCHEMA = pa.schema(
 )
 
 
-def fit_table(statistics: pa.Table, *, data_name: str, seed: int = 0) -> pa.Table:
+def fit_table(
+    statistics: pa.Table, *, data_name: str, seed: int = 0, sample_size: int | None = None
+) -> pa.Table:
     """clv_model_params: one row with both models' parameters and the calibration window.
 
-    Without customers (own data without orders) the table is empty: the models are switched off.
+    With more customers than ``sample_size``, both models are fitted on a seeded random sample of
+    that many: four or three parameters are pinned down long before a million customers, and each
+    likelihood evaluation costs time in proportion to the customers. Without customers (own data
+    without orders) the table is empty: the models are switched off.
     """
     if statistics.num_rows == 0:
         return PARAMS_SCHEMA.empty_table()
+    if sample_size is not None and statistics.num_rows > sample_size:
+        rows = np.random.default_rng(seed).choice(statistics.num_rows, sample_size, replace=False)
+        statistics = statistics.take(np.sort(rows))
     x, t_x, T, mean_values = _floats(
         statistics, "repeat_purchases", "recency_weeks", "age_weeks", "mean_repeat_value"
     )

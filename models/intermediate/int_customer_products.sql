@@ -1,22 +1,16 @@
 -- one row per customer and product they bought in a revenue order
 with
 
-order_items as (
-    select * from {{ ref('stg_order_items') }}
-),
-
-orders as (
-    select * from {{ ref('int_orders_totalled') }}
+-- already one row per customer and product: reusing it saves a second pass over the order lines
+first_purchases as (
+    select * from {{ ref('int_customer_product_first_purchases') }}
 ),
 
 bought as (
-    select distinct
-        orders.customer_id,
-        order_items.product_id
-    from order_items
-    inner join orders
-        on order_items.order_id = orders.order_id
-    where orders.is_revenue_order
+    select
+        customer_id,
+        product_id
+    from first_purchases
 )
 
 select * from bought

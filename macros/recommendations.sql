@@ -90,7 +90,10 @@ affinity as (
 
   No customers x products cross join: without a rule behind it, a product's score depends on the
   segment only, so a customer's offers are among the segment's top (3 + products bought) by that
-  score, plus the consequents of the customer's rules.
+  score, plus the consequents of the customer's rules. Candidates are drawn once per customer for
+  all recommenders (a product within any recommender's top) and checked against the purchases
+  once; a candidate outside one recommender's top never reaches its top 3 (three unbought
+  products rank above it), so ranking the shared candidates gives the same offers.
 -#}
 {% macro recommendation_offer_ctes() %}
 {%- set repeat_categories = required_var('recommendation_repeat_categories') -%}
@@ -148,6 +151,18 @@ segment_ranks as (
     from segment_scores
 ),
 
+-- small: each segment's products at their best rank over the recommenders
+segment_best_ranks as (
+    select
+        segment_id,
+        product_id,
+        min(base_rank) as best_rank
+    from segment_ranks
+    group by
+        segment_id,
+        product_id
+),
+
 purchase_counts as (
     select
         customer_id,
@@ -156,69 +171,119 @@ purchase_counts as (
     group by customer_id
 ),
 
--- a two-item antecedent matches only when the customer bought both
-rule_matches as (
+customer_depths as (
     select
-        customer_products.customer_id,
-        rules.consequent as product_id,
-        rules.antecedent,
-        rules.antecedent_2,
-        rules.confidence,
-        row_number() over (
-            partition by customer_products.customer_id, rules.consequent
-            order by rules.confidence desc, rules.antecedent asc, rules.antecedent_2 asc nulls first
-        ) as match_rank
-    from customer_products
-    inner join rules
-        on customer_products.product_id = rules.antecedent
-    left join customer_products as second_products
-        on
-            customer_products.customer_id = second_products.customer_id
-            and rules.antecedent_2 = second_products.product_id
-    where rules.antecedent_2 is null or second_products.product_id is not null
+        customers.customer_id,
+        customers.segment_id,
+        3 + coalesce(purchase_counts.products_bought, 0) as candidate_depth
+    from customers
+    left join purchase_counts
+        on customers.customer_id = purchase_counts.customer_id
 ),
 
--- the most confident rule explains the offer; a tie goes to the lower antecedent ids
-rule_candidates as (
+-- small: a consequent's rules from most to least confident; a tie goes to the lower antecedent ids
+ranked_rules as (
+    select
+        *,
+        row_number() over (
+            partition by consequent
+            order by confidence desc, antecedent asc, antecedent_2 asc nulls first
+        ) as rule_rank
+    from rules
+),
+
+single_rule_matches as (
+    select
+        customer_products.customer_id,
+        ranked_rules.consequent as product_id,
+        ranked_rules.rule_rank
+    from customer_products
+    inner join ranked_rules
+        on customer_products.product_id = ranked_rules.antecedent
+    where ranked_rules.antecedent_2 is null
+),
+
+-- a two-item antecedent matches only when the customer bought both
+pair_rule_matches as (
+    select
+        first_products.customer_id,
+        ranked_rules.consequent as product_id,
+        ranked_rules.rule_rank
+    from customer_products as first_products
+    inner join ranked_rules
+        on first_products.product_id = ranked_rules.antecedent
+    inner join customer_products as second_products
+        on
+            first_products.customer_id = second_products.customer_id
+            and ranked_rules.antecedent_2 = second_products.product_id
+),
+
+rule_matches as (
+    select * from single_rule_matches
+    union all
+    select * from pair_rule_matches
+),
+
+best_rule_matches as (
     select
         customer_id,
         product_id,
-        confidence as rule_component,
-        antecedent as because_of_product_id,
-        antecedent_2 as because_of_product_id_2
+        min(rule_rank) as rule_rank
     from rule_matches
-    where match_rank = 1
+    group by
+        customer_id,
+        product_id
+),
+
+-- the most confident rule explains the offer; only customers who get offers
+rule_candidates as (
+    select
+        best_rule_matches.customer_id,
+        customer_depths.segment_id,
+        customer_depths.candidate_depth,
+        best_rule_matches.product_id,
+        ranked_rules.confidence as rule_component,
+        ranked_rules.antecedent as because_of_product_id,
+        ranked_rules.antecedent_2 as because_of_product_id_2
+    from best_rule_matches
+    inner join customer_depths
+        on best_rule_matches.customer_id = customer_depths.customer_id
+    inner join ranked_rules
+        on
+            best_rule_matches.product_id = ranked_rules.consequent
+            and best_rule_matches.rule_rank = ranked_rules.rule_rank
 ),
 
 segment_candidates as (
     select
-        segment_ranks.recommender,
-        customers.customer_id,
-        segment_ranks.product_id
-    from customers
-    left join purchase_counts
-        on customers.customer_id = purchase_counts.customer_id
-    inner join segment_ranks
+        customer_depths.customer_id,
+        customer_depths.segment_id,
+        segment_best_ranks.product_id
+    from customer_depths
+    inner join segment_best_ranks
         on
-            customers.segment_id = segment_ranks.segment_id
-            and segment_ranks.base_rank <= 3 + coalesce(purchase_counts.products_bought, 0)
+            customer_depths.segment_id = segment_best_ranks.segment_id
+            and segment_best_ranks.best_rank <= customer_depths.candidate_depth
+),
+
+-- rule consequents that are not segment candidates already
+rule_only_candidates as (
+    select
+        rule_candidates.customer_id,
+        rule_candidates.segment_id,
+        rule_candidates.product_id
+    from rule_candidates
+    inner join segment_best_ranks
+        on
+            rule_candidates.segment_id = segment_best_ranks.segment_id
+            and rule_candidates.product_id = segment_best_ranks.product_id
+    where segment_best_ranks.best_rank > rule_candidates.candidate_depth
 ),
 
 candidates as (
-    select
-        recommender,
-        customer_id,
-        product_id
-    from segment_candidates
-    union
-    select
-        recommenders.recommender,
-        rule_candidates.customer_id,
-        rule_candidates.product_id
-    from rule_candidates
-    inner join customers
-        on rule_candidates.customer_id = customers.customer_id
-    cross join recommenders
+    select * from segment_candidates
+    union all
+    select * from rule_only_candidates
 ),
 
 unbought as (
@@ -239,7 +304,7 @@ unbought as (
 
 scored as (
     select
-        unbought.recommender,
+        segment_ranks.recommender,
         unbought.customer_id,
         unbought.product_id,
         segment_ranks.segment_component,
@@ -250,12 +315,9 @@ scored as (
         segment_ranks.base_score
         + segment_ranks.weight_rules * coalesce(rule_candidates.rule_component, 0) as score
     from unbought
-    inner join customers
-        on unbought.customer_id = customers.customer_id
     inner join segment_ranks
         on
-            unbought.recommender = segment_ranks.recommender
-            and customers.segment_id = segment_ranks.segment_id
+            unbought.segment_id = segment_ranks.segment_id
             and unbought.product_id = segment_ranks.product_id
     left join rule_candidates
         on

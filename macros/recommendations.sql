@@ -92,8 +92,7 @@ affinity as (
   segment only, so a customer's offers are among the segment's top (3 + products bought) by that
   score, plus the consequents of the customer's rules. Candidates are drawn once per customer for
   all recommenders (a product within any recommender's top) and checked against the purchases
-  once; a candidate outside one recommender's top never reaches its top 3 (three unbought
-  products rank above it), so ranking the shared candidates gives the same offers.
+  once, then each recommender ranks its own.
 -#}
 {% macro recommendation_offer_ctes() %}
 {%- set repeat_categories = required_var('recommendation_repeat_categories') -%}
@@ -258,6 +257,7 @@ segment_candidates as (
     select
         customer_depths.customer_id,
         customer_depths.segment_id,
+        customer_depths.candidate_depth,
         segment_best_ranks.product_id
     from customer_depths
     inner join segment_best_ranks
@@ -271,6 +271,7 @@ rule_only_candidates as (
     select
         rule_candidates.customer_id,
         rule_candidates.segment_id,
+        rule_candidates.candidate_depth,
         rule_candidates.product_id
     from rule_candidates
     inner join segment_best_ranks
@@ -323,6 +324,10 @@ scored as (
         on
             unbought.customer_id = rule_candidates.customer_id
             and unbought.product_id = rule_candidates.product_id
+    -- this recommender's own candidates
+    where
+        segment_ranks.base_rank <= unbought.candidate_depth
+        or rule_candidates.product_id is not null
 ),
 
 ranked as (

@@ -71,6 +71,17 @@ affinity as (
 {% endmacro %}
 
 
+{#- The served recommender: the blend of var recommendation_weight_*, as a `recommenders` row. -#}
+{% macro served_recommender() %}
+    select
+        'blended' as recommender,
+        cast({{ required_var('recommendation_weight_segment') }} as {{ type_double() }}) as weight_segment,
+        cast({{ required_var('recommendation_weight_rules') }} as {{ type_double() }}) as weight_rules,
+        cast({{ required_var('recommendation_weight_popularity') }} as {{ type_double() }})
+            as weight_popularity
+{% endmacro %}
+
+
 {#-
   Each customer's top 3 offers from every recommender. Expects CTEs
     recommenders       (recommender, weight_segment, weight_rules, weight_popularity), one row each
@@ -80,7 +91,8 @@ affinity as (
     affinity           int_segment_product_affinity's columns
     rules              (antecedent, antecedent_2, consequent, confidence), as in basket_rules
     products           (product_id, category)
-  and ends with `offers`: one row per recommender, customer and rank 1-3.
+  and ends with `offers`: one row per recommender, customer and rank 1-3. With buyers_only, only
+  customers with a row in customer_products get offers.
 
   score = weight_segment x segment share (0 below var recommendation_min_buyers buyers)
         + weight_rules x confidence of the most confident rule whose antecedents the customer
@@ -94,7 +106,7 @@ affinity as (
   all recommenders (a product within any recommender's top) and checked against the purchases
   once, then each recommender ranks its own.
 -#}
-{% macro recommendation_offer_ctes() %}
+{% macro recommendation_offer_ctes(buyers_only=false) %}
 {%- set repeat_categories = required_var('recommendation_repeat_categories') -%}
 popularity as (
     select
@@ -176,7 +188,7 @@ customer_depths as (
         customers.segment_id,
         3 + coalesce(purchase_counts.products_bought, 0) as candidate_depth
     from customers
-    left join purchase_counts
+    {{ 'inner' if buyers_only else 'left' }} join purchase_counts
         on customers.customer_id = purchase_counts.customer_id
 ),
 

@@ -48,12 +48,7 @@ recommenders as (
         cast(1 as {{ type_double() }}) as weight_rules,
         cast(0 as {{ type_double() }}) as weight_popularity
     union all
-    select
-        'blended' as recommender,
-        cast({{ required_var('recommendation_weight_segment') }} as {{ type_double() }}) as weight_segment,
-        cast({{ required_var('recommendation_weight_rules') }} as {{ type_double() }}) as weight_rules,
-        cast({{ required_var('recommendation_weight_popularity') }} as {{ type_double() }})
-            as weight_popularity
+    {{ served_recommender() }}
 ),
 
 customer_products as (
@@ -74,23 +69,17 @@ holdout_buyers as (
         and first_purchases.first_bought_on < holdout_window.as_of_date
 ),
 
-training_buyers as (
-    select distinct customer_id
-    from customer_products
-),
-
 customers as (
     select
         segments.customer_id,
         segments.segment_id
     from segments
-    inner join training_buyers
-        on segments.customer_id = training_buyers.customer_id
     inner join holdout_buyers
         on segments.customer_id = holdout_buyers.customer_id
 ),
 
-{{ recommendation_offer_ctes() }}
+-- evaluated customers also bought before the cutoff
+{{ recommendation_offer_ctes(buyers_only=true) }}
 
 select
     recommender,

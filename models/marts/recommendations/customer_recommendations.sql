@@ -24,12 +24,7 @@ products as (
 ),
 
 recommenders as (
-    select
-        'blended' as recommender,
-        cast({{ required_var('recommendation_weight_segment') }} as {{ type_double() }}) as weight_segment,
-        cast({{ required_var('recommendation_weight_rules') }} as {{ type_double() }}) as weight_rules,
-        cast({{ required_var('recommendation_weight_popularity') }} as {{ type_double() }})
-            as weight_popularity
+    {{ served_recommender() }}
 ),
 
 {{ recommendation_offer_ctes() }},

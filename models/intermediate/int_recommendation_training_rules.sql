@@ -14,8 +14,9 @@ holdout_window as (
     select * from {{ ref('int_recommendation_holdout_window') }}
 ),
 
+-- one row per order and product already (stg_order_items' grain; one order header per order)
 baskets as (
-    select distinct
+    select
         order_items.order_id,
         order_items.product_id as item
     from order_items

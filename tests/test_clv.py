@@ -161,7 +161,9 @@ def test_a_large_population_is_fitted_on_a_seeded_sample_that_still_recovers_the
     sampled = clv.fit_table(statistics, data_name="simulated", seed=0, sample_size=4_000)
     row = sampled.to_pylist()[0]
     assert row["customers"] == 4_000
-    assert sampled.equals(clv.fit_table(statistics, data_name="simulated", seed=0, sample_size=4_000))
+    assert sampled.equals(
+        clv.fit_table(statistics, data_name="simulated", seed=0, sample_size=4_000)
+    )
     for name, value in {"r": 0.5, "alpha": 6.0, "a": 0.7, "b": 2.5}.items():
         assert row[name] == pytest.approx(value, rel=0.3), name
     # a sample size above the population changes nothing

@@ -30,13 +30,13 @@ from customer_intelligence.generate import ENTITIES, generate_dataset
 
 # in dependency order; the intermediate models are the recommendation-specific steps
 MODELS = (
+    "int_customer_product_first_purchases",
     "int_customer_products",
     "int_segment_product_affinity",
     "basket_rules",
     "category_basket_rules",
     "segment_recommendations",
     "customer_recommendations",
-    "int_customer_product_first_purchases",
     "int_recommendation_training_rules",
     "int_recommendation_training_affinity",
     "int_recommendation_holdout_offers",

@@ -1,27 +1,8 @@
 {#-
   Campaign KPI and A/B test helpers (models/marts/campaigns). Standard SQL only: exp, sqrt, ln,
-  abs and sign exist on every adapter the project targets, so nothing here needs dispatch.
+  abs and sign exist on every adapter the project targets, so nothing here needs dispatch
+  (type_double and safe_ratio are in macros/cross_db.sql).
 -#}
-
-{#- A double-precision float. dbt.type_float() is a 4-byte float on DuckDB, too coarse for rates. -#}
-{% macro type_double() -%}
-    {{ return(adapter.dispatch('type_double', 'customer_intelligence')()) }}
-{%- endmacro %}
-
-{% macro default__type_double() -%}
-    {{ return(dbt.type_float()) }}
-{%- endmacro %}
-
-{% macro duckdb__type_double() -%}
-    {{ return('double') }}
-{%- endmacro %}
-
-
-{#- a / b, null when b is zero or null (never an error or infinity). -#}
-{% macro safe_ratio(numerator, denominator) -%}
-    cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0)
-{%- endmacro %}
-
 
 {#-
   The per-recipient counts of a campaign KPI row, summed from int_campaign_recipients columns.

@@ -13,6 +13,26 @@
 {%- endmacro %}
 
 
+{#- A double-precision float. dbt.type_float() is a 4-byte float on DuckDB, too coarse for rates. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'customer_intelligence')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    {{ return(dbt.type_float()) }}
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    {{ return('double') }}
+{%- endmacro %}
+
+
+{#- a / b, null when b is zero or null (never an error or infinity). -#}
+{% macro safe_ratio(numerator, denominator) -%}
+    cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0)
+{%- endmacro %}
+
+
 {#- A row's raw values as one structured value: cheap to carry and compare, and turned into JSON
     text (json_text) only for the rows that are rejected. -#}
 {% macro raw_values(columns) -%}

@@ -3,7 +3,9 @@
 
   collapse_exact_duplicates: one row per distinct raw row, with `copies` (how many times it
   appeared), `empty_fields` (how many of its fields are empty) and `raw_values` (the raw row as one
-  structured value; only rejected rows keep it, as JSON text in raw_record).
+  structured value; only rejected rows keep it, as JSON text in raw_record). Rows are grouped as
+  the input gives them, some columns still in the file's own types (input_native_columns), and
+  every column becomes text after the grouping.
 -#}
 {% macro collapse_exact_duplicates(relation, columns) -%}
     select
@@ -17,12 +19,19 @@
             {{- " +" if not loop.last }}
             {%- endfor %}
         ) as empty_fields,
-        count(*) as copies
-    from {{ relation }}
-    group by
-        {%- for column in columns %}
-        {{ column }}{{ "," if not loop.last }}
-        {%- endfor %}
+        copies
+    from (
+        select
+            {%- for column in columns %}
+            cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
+            {%- endfor %}
+            count(*) as copies
+        from {{ relation }}
+        group by
+            {%- for column in columns %}
+            {{ column }}{{ "," if not loop.last }}
+            {%- endfor %}
+    ) as grouped_rows
 {%- endmacro %}
 
 

@@ -1,43 +1,10 @@
--- one row per clean order: its amount, item count, whether it counts as revenue, outlier flag
+-- one row per clean order: int_order_amounts with its outlier flag. The amounts are a table of
+-- their own: at 10M customers, totalling the lines and taking the fences in one query ran out of
+-- memory within 3 GB, from a stored table it took two minutes
 with
 
-orders as (
-    select * from {{ ref('stg_orders') }}
-),
-
-order_items as (
-    select * from {{ ref('stg_order_items') }}
-),
-
-item_totals as (
-    select
-        order_id,
-        count(*) as line_count,
-        sum(quantity) as item_quantity,
-        max(quantity) as max_line_quantity,
-        sum(line_amount) as order_amount
-    from order_items
-    group by order_id
-),
-
-totalled as (
-    select
-        orders.order_id,
-        orders.customer_id,
-        orders.ordered_at,
-        orders.ordered_on,
-        orders.channel,
-        orders.order_status,
-        orders.discount_used,
-        coalesce(item_totals.line_count, 0) as line_count,
-        coalesce(item_totals.item_quantity, 0) as item_quantity,
-        coalesce(item_totals.max_line_quantity, 0) as max_line_quantity,
-        coalesce(item_totals.order_amount, 0) as order_amount,
-        orders.order_status = '{{ required_var("revenue_order_status") }}'
-        and item_totals.order_id is not null as is_revenue_order
-    from orders
-    left join item_totals
-        on orders.order_id = item_totals.order_id
+order_amounts as (
+    select * from {{ ref('int_order_amounts') }}
 ),
 
 -- outliers are values far beyond the bulk: more than k times the 99th percentile of order amounts
@@ -48,19 +15,19 @@ fences as (
         * percentile_cont(0.99) within group (order by order_amount) as order_amount_fence,
         {{ required_var('outlier_p99_multiple') }}
         * percentile_cont(0.99) within group (order by max_line_quantity) as line_quantity_fence
-    from totalled
+    from order_amounts
     where is_revenue_order
 ),
 
 flagged as (
     select
-        totalled.*,
+        order_amounts.*,
         coalesce(
-            totalled.order_amount > fences.order_amount_fence
-            or totalled.max_line_quantity > fences.line_quantity_fence,
+            order_amounts.order_amount > fences.order_amount_fence
+            or order_amounts.max_line_quantity > fences.line_quantity_fence,
             false
         ) as is_outlier
-    from totalled
+    from order_amounts
     cross join fences
 )
 

@@ -8,6 +8,7 @@ broken config stops before any model runs with a message naming the file, the co
 
 from __future__ import annotations
 
+import decimal
 import os
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
@@ -214,6 +217,66 @@ def test_baskets_alone_give_basket_rules_that_match_pandas(project, tmp_path):
             (len(baskets),)
         ]
     assert "Input: no orders in input_sources: skipped RFM" in result.stdout
+
+
+# --- typed files --------------------------------------------------------------------------------
+
+
+def test_a_typed_parquet_file_stages_exactly_as_the_same_rows_as_text(project, tmp_path):
+    """Duplicates of a typed file are collapsed on its own integers and decimals: the base rows,
+    their copies and their rejections equal those of the same values read as CSV text."""
+    cents = decimal.Decimal("0.01")
+    lines = pa.table(
+        {
+            "order_id": pa.array([1, 1, 1, 2, 2, 3], pa.int64()),
+            "product_id": pa.array([10, 10, 11, 10, 10, 12], pa.int64()),
+            "quantity": pa.array([2, 2, 1, 3, 5, 0], pa.int64()),
+            "unit_price": pa.array(
+                [
+                    decimal.Decimal(price).quantize(cents)
+                    for price in ("2.5", "2.5", "4", "2.5", "2.5", "1")
+                ],
+                pa.decimal128(12, 2),
+            ),
+        }
+    )
+    pq.write_table(lines, tmp_path / "lines.parquet")
+    lines.to_pandas().to_csv(tmp_path / "lines.csv", index=False)
+
+    staged = {}
+    for kind in ("parquet", "csv"):
+        config = f"sources:\n  order_items: {{path: {tmp_path / f'lines.{kind}'}}}\n"
+        database = tmp_path / f"{kind}.duckdb"
+        result = build_with_input(
+            project,
+            config,
+            database,
+            "--select",
+            "+base_order_items",
+            "--indirect-selection",
+            "cautious",
+        )
+        assert result.returncode == 0, result.stdout[-4000:]
+        with duckdb.connect(str(database), read_only=True) as connection:
+            staged[kind] = connection.sql(
+                "select * from base_order_items order by order_id, product_id, quantity"
+            ).fetchall()
+    assert staged["parquet"] == staged["csv"]
+    with duckdb.connect(str(tmp_path / "parquet.duckdb"), read_only=True) as connection:
+        outcome = connection.sql(
+            """
+            select order_id, product_id, quantity, copies, rejection_reason, raw_record
+            from base_order_items order by order_id, product_id, quantity
+            """
+        ).fetchall()
+    assert [row[:5] for row in outcome] == [
+        (1, 10, 2, 2, None),
+        (1, 11, 1, 1, None),
+        (2, 10, 3, 1, None),
+        (2, 10, 5, 1, "duplicate_key_conflict"),
+        (3, 12, 0, 1, "non_positive_quantity"),
+    ]
+    assert '"unit_price":"2.50"' in outcome[3][5]
 
 
 # --- the Kaggle "Customer Personality Analysis" format --------------------------------------------

@@ -21,7 +21,18 @@ fences as (
 
 flagged as (
     select
-        order_amounts.*,
+        order_amounts.order_id,
+        order_amounts.customer_id,
+        order_amounts.ordered_at,
+        order_amounts.ordered_on,
+        order_amounts.channel,
+        order_amounts.order_status,
+        order_amounts.discount_used,
+        order_amounts.line_count,
+        order_amounts.item_quantity,
+        order_amounts.max_line_quantity,
+        order_amounts.order_amount,
+        order_amounts.is_revenue_order,
         coalesce(
             order_amounts.order_amount > fences.order_amount_fence
             or order_amounts.max_line_quantity > fences.line_quantity_fence,

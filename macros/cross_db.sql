@@ -103,3 +103,22 @@
 {% macro not_one_of(expression, values) -%}
     ({{ expression }} is null or {{ expression }} not in ('{{ values | join("', '") }}'))
 {%- endmacro %}
+
+
+{#- Marks a CTE that is read several times to be read from its source each time, not copied.
+    DuckDB and Postgres copy every CTE that is read more than once into a temporary buffer, a
+    full copy of the table when the CTE only selects from one. Other warehouses take no hint. -#}
+{% macro inline_cte() -%}
+    {{ return(adapter.dispatch('inline_cte', 'customer_intelligence')()) }}
+{%- endmacro %}
+
+{% macro default__inline_cte() -%}
+{%- endmacro %}
+
+{% macro duckdb__inline_cte() -%}
+    not materialized
+{%- endmacro %}
+
+{% macro postgres__inline_cte() -%}
+    not materialized
+{%- endmacro %}

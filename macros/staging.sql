@@ -36,6 +36,34 @@
 
 
 {#-
+  The body of a base_* model: the rows of its base_*_checked model, each with its final
+  rejection reason (its own defect, else duplicate_key_conflict when another row with the same
+  key wins), and raw_record for rejected rows. The checked rows are stored first because a query
+  that collapses, checks and ranks at once makes DuckDB keep every checked row in a temporary
+  buffer (a CTE read three times); read from a table, they are scanned three times instead.
+-#}
+{% macro resolve_key_conflicts(checked_model, key_columns) -%}
+with
+
+checked as {{ inline_cte() }} (
+    select * from {{ ref(checked_model) }}
+),
+
+conflicting_keys as (
+    {{ keys_with_several_rows('checked', key_columns) }}
+),
+
+validated as (
+    {{ rejection_after_key_conflicts('checked', 'conflicting_keys', key_columns) }}
+)
+
+select
+    {{ base_columns() }}
+from validated
+{%- endmacro %}
+
+
+{#-
   Keys held by more than one distinct row: the only rows whose winner must be chosen. Ranking just
   these, not every row, spares a sort of the whole table (a fifth of the model's time at scale).
 -#}

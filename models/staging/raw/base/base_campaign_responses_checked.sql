@@ -1,0 +1,45 @@
+-- one row per distinct raw campaign response: parsed, with its own defect (null if none);
+-- base_campaign_responses settles keys held by several rows
+{% set raw_columns = input_columns('campaign_responses') %}
+
+with
+
+source as (
+    select * from {{ input_relation('campaign_responses') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        trim(campaign) as campaign,
+        {{ parse_as('accepted', 'integer') }} as accepted,
+        {{ dbt.concat(["coalesce(customer_id, '')", "'-'", "coalesce(campaign, '')"]) }} as record_key,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.customer_id is null then 'invalid_customer_id'
+            when nullif(parsed.campaign, '') is null then 'missing_campaign'
+            when coalesce(parsed.accepted, -1) not in (0, 1) then 'accepted_not_0_or_1'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+)
+
+select * from checked

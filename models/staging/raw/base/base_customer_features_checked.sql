@@ -1,0 +1,45 @@
+-- one row per distinct raw customer feature value: parsed, with its own defect (null if none);
+-- base_customer_features settles keys held by several rows
+{% set raw_columns = input_columns('customer_features') %}
+
+with
+
+source as (
+    select * from {{ input_relation('customer_features') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        lower(trim(feature)) as feature,
+        {{ parse_as('value', 'double') }} as feature_value,
+        {{ dbt.concat(["coalesce(customer_id, '')", "'-'", "coalesce(feature, '')"]) }} as record_key,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.customer_id is null then 'invalid_customer_id'
+            when nullif(parsed.feature, '') is null then 'missing_feature'
+            when parsed.feature_value is null then 'unparseable_value'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+)
+
+select * from checked

@@ -1,0 +1,63 @@
+-- one row per distinct raw email event: parsed, with its own defect (null if none);
+-- base_email_events settles keys held by several rows
+{% set raw_columns = input_columns('email_events') %}
+{% set event_types = [
+    'sent', 'hard_bounce', 'soft_bounce', 'open', 'click', 'unsubscribe', 'complaint', 'forward',
+] %}
+
+with
+
+source as (
+    select * from {{ input_relation('email_events') }}
+),
+
+campaigns as (
+    select * from {{ ref('stg_campaigns') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('event_id', 'bigint') }} as event_id,
+        {{ parse_as('campaign_id', 'bigint') }} as campaign_id,
+        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        lower(trim(email)) as email,
+        lower(trim(event_type)) as event_type,
+        {{ parse_as('event_at', 'timestamp') }} as event_at,
+        nullif(lower(trim(link_type)), '') as link_type,
+        event_id as record_key,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.event_id is null then 'invalid_event_id'
+            when coalesce(parsed.event_type, '') not in (
+                    {%- for event_type in event_types %}
+                        '{{ event_type }}'{{ "," if not loop.last }}
+                    {%- endfor %}
+                ) then 'unknown_event_type'
+            when parsed.event_at is null then 'unparseable_event_at'
+            when campaigns.campaign_id is null then 'unknown_campaign'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join campaigns
+        on parsed.campaign_id = campaigns.campaign_id
+    left join customers
+        on parsed.customer_id = customers.customer_id
+)
+
+select * from checked

@@ -1,0 +1,59 @@
+-- one row per distinct raw order line: parsed, with its own defect (null if none);
+-- base_order_items settles keys held by several rows
+{% set raw_columns = input_columns('order_items') %}
+
+with
+
+source as (
+    select * from {{ input_relation('order_items') }}
+),
+
+orders as (
+    select * from {{ ref('stg_orders') }}
+),
+
+products as (
+    select * from {{ ref('stg_products') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('order_id', 'bigint') }} as order_id,
+        {{ parse_as('product_id', 'bigint') }} as product_id,
+        {{ parse_as('quantity', 'integer') }} as quantity,
+        {{ parse_as('unit_price', 'double') }} as unit_price,
+        {{ dbt.concat(["coalesce(order_id, '')", "'-'", "coalesce(product_id, '')"]) }} as record_key,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.order_id is null then 'invalid_order_id'
+            when parsed.product_id is null then 'invalid_product_id'
+            when parsed.quantity is null or parsed.quantity <= 0 then 'non_positive_quantity'
+            {%- if input_has_column('order_items', 'unit_price') %}
+                when parsed.unit_price is null or parsed.unit_price <= 0 then 'non_positive_unit_price'
+            {%- endif %}
+            {#- baskets without an orders file are still baskets: rules need no order header #}
+            {%- if input_available('orders') %}
+                when orders.order_id is null then 'unknown_or_rejected_order'
+            {%- endif %}
+            when products.product_id is null then 'unknown_product'
+        end as row_rejection_reason
+    from parsed
+    left join orders
+        on parsed.order_id = orders.order_id
+    left join products
+        on parsed.product_id = products.product_id
+)
+
+select * from checked

@@ -1,0 +1,50 @@
+-- one row per distinct raw order row: parsed, with its own defect (null if none);
+-- base_orders settles keys held by several rows
+{% set raw_columns = input_columns('orders') %}
+{% set future_cutoff = date_var_or('future_date_cutoff', dbt.cast(dbt.current_timestamp(), type_date())) %}
+
+with
+
+source as (
+    select * from {{ input_relation('orders') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('order_id', 'bigint') }} as order_id,
+        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        {{ parse_as('ordered_at', 'timestamp') }} as ordered_at,
+        lower(trim(channel)) as channel,
+        lower(trim(status)) as order_status,
+        coalesce({{ parse_as('discount_used', 'boolean') }}, false) as discount_used,
+        order_id as record_key,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.order_id is null then 'invalid_order_id'
+            when parsed.ordered_at is null then 'unparseable_ordered_at'
+            when {{ dbt.cast('parsed.ordered_at', type_date()) }} > {{ future_cutoff }}
+                then 'future_ordered_at'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+)
+
+select * from checked

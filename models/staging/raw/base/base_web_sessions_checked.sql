@@ -1,0 +1,50 @@
+-- one row per distinct raw web session: parsed, with its own defect (null if none);
+-- base_web_sessions settles keys held by several rows
+{% set raw_columns = input_columns('web_sessions') %}
+
+with
+
+source as (
+    select * from {{ input_relation('web_sessions') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns) }}
+),
+
+parsed as (
+    select
+        {{ parse_as('session_id', 'bigint') }} as session_id,
+        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        {{ parse_as('started_at', 'timestamp') }} as started_at,
+        {{ parse_as('pages_viewed', 'integer') }} as pages_viewed,
+        nullif(lower(trim(traffic_source)), '') as traffic_source,
+        nullif(lower(trim(device)), '') as device,
+        -- an empty customer_id is an anonymous session, not a defect
+        nullif(trim(customer_id), '') is not null as has_customer_reference,
+        session_id as record_key,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.session_id is null then 'invalid_session_id'
+            when parsed.started_at is null then 'unparseable_started_at'
+            when parsed.pages_viewed is null or parsed.pages_viewed < 1 then 'non_positive_pages_viewed'
+            when parsed.has_customer_reference and customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+)
+
+select * from checked

@@ -8,7 +8,7 @@ segments as (
     select * from {{ ref('customer_segments') }}
 ),
 
-first_purchases as (
+first_purchases as {{ inline_cte() }} (
     select * from {{ ref('int_customer_product_first_purchases') }}
 ),
 

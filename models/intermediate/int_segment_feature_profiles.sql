@@ -1,7 +1,7 @@
 -- one row per segment and feature: customers, mean and median raw value, index vs population, centroid
 with
 
-feature_values as (
+feature_values as {{ inline_cte() }} (
     select * from {{ ref('int_customer_feature_values') }}
 ),
 

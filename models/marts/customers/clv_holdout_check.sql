@@ -10,7 +10,7 @@ predictions as (
     select * from {{ ref('clv_customer_predictions') }}
 ),
 
-holdout_days as (
+holdout_days as {{ inline_cte() }} (
     select * from {{ ref('int_clv_purchase_days') }}
     where not is_calibration
 ),

@@ -6,8 +6,9 @@ order_items as (
     select * from {{ ref('stg_order_items') }}
 ),
 
--- stg_order_items is already one row per order and product: no distinct over 24M lines at scale
-baskets as (
+-- stg_order_items is already one row per order and product: no distinct over 24M lines at scale;
+-- the rule CTEs read it several times, each straight from the table
+baskets as {{ inline_cte() }} (
     select
         order_id,
         product_id as item

@@ -2,7 +2,7 @@
 -- first bought after it (hit rate, precision and recall at 3, catalogue coverage)
 with
 
-offers as (
+offers as {{ inline_cte() }} (
     select * from {{ ref('int_recommendation_holdout_offers') }}
 ),
 

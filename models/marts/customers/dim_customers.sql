@@ -1,4 +1,5 @@
--- one row per clean customer: profile, consent and the purchase features later models use
+-- one row per clean customer: profile, consent and the purchase features later models use.
+-- The purchase features are aggregated in tables of their own; this model only joins
 {% set categories = required_var('spend_categories') %}
 {% set channels = required_var('order_channels') %}
 
@@ -8,12 +9,12 @@ customers as (
     select * from {{ ref('stg_customers') }}
 ),
 
-orders as (
-    select * from {{ ref('int_orders_totalled') }}
+order_features as (
+    select * from {{ ref('int_customer_order_features') }}
 ),
 
-category_spend as (
-    select * from {{ ref('int_customer_category_spend') }}
+category_features as (
+    select * from {{ ref('int_customer_category_features') }}
 ),
 
 consent as (
@@ -22,40 +23,6 @@ consent as (
 
 as_of as (
     select * from {{ ref('int_as_of_date') }}
-),
-
-order_features as (
-    select
-        customer_id,
-        count(*) as order_count,
-        min(ordered_on) as first_order_date,
-        max(ordered_on) as last_order_date,
-        sum(order_amount) as total_spend,
-        avg(order_amount) as average_order_value,
-        avg(case when discount_used then 1.0 else 0.0 end) as discount_order_share,
-        {%- for channel in channels %}
-            count(case when channel = '{{ channel }}' then order_id end) as orders_{{ channel }},
-            sum(case when channel = '{{ channel }}' then order_amount else 0 end) as spend_{{ channel }},
-        {%- endfor %}
-        count(case when {{ not_one_of('channel', channels) }} then order_id end) as orders_other_channels,
-        sum(case when {{ not_one_of('channel', channels) }} then order_amount else 0 end)
-            as spend_other_channels,
-        max(case when is_outlier then 1 else 0 end) = 1 as has_outlier_order
-    from orders
-    where is_revenue_order
-    group by customer_id
-),
-
-category_features as (
-    select
-        customer_id,
-        {%- for category in categories %}
-            sum(case when category = '{{ category }}' then spend else 0 end) as spend_{{ category }},
-        {%- endfor %}
-        sum(case when {{ not_one_of('category', categories) }} then spend else 0 end)
-            as spend_other_categories
-    from category_spend
-    group by customer_id
 ),
 
 customers_as_of as (

@@ -34,21 +34,32 @@
 
 
 {#- A row's raw values as one structured value: cheap to carry and compare, and turned into JSON
-    text (json_text) only for the rows that are rejected. -#}
-{% macro raw_values(columns) -%}
-    {{ return(adapter.dispatch('raw_values', 'customer_intelligence')(columns)) }}
+    text (json_text) only for the rows that are rejected. Field i holds values[i], by default the
+    column of that name. -#}
+{% macro raw_values(columns, values=none) -%}
+    {{ return(adapter.dispatch('raw_values', 'customer_intelligence')(columns, values or columns)) }}
 {%- endmacro %}
 
-{% macro default__raw_values(columns) -%}
+{% macro default__raw_values(columns, values) -%}
     named_struct(
-        {%- for column in columns %}'{{ column }}', {{ column }}{{ ", " if not loop.last }}{% endfor -%}
+        {%- for column in columns %}'{{ column }}', {{ values[loop.index0] }}{{ ", " if not loop.last }}{% endfor -%}
     )
 {%- endmacro %}
 
-{% macro duckdb__raw_values(columns) -%}
+{% macro duckdb__raw_values(columns, values) -%}
     struct_pack(
-        {%- for column in columns %}{{ column }} := {{ column }}{{ ", " if not loop.last }}{% endfor -%}
+        {%- for column in columns %}{{ column }} := {{ values[loop.index0] }}{{ ", " if not loop.last }}{% endfor -%}
     )
+{%- endmacro %}
+
+
+{#- The structured raw values in `expression` with every field as text. -#}
+{% macro raw_values_text(expression, columns) -%}
+    {%- set values = [] -%}
+    {%- for column in columns -%}
+        {%- do values.append('cast(' ~ expression ~ '.' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') -%}
+    {%- endfor -%}
+    {{ raw_values(columns, values) }}
 {%- endmacro %}
 
 

@@ -5,17 +5,20 @@
   appeared), `empty_fields` (how many of its fields are empty) and `raw_values` (the raw row as one
   structured value; only rejected rows keep it, as JSON text in raw_record). Rows are grouped as
   the input gives them, some columns still in the file's own types (input_native_columns), and
-  every column becomes text after the grouping.
+  every column becomes text after the grouping. raw_values keeps the grouped values in those
+  types, which are far cheaper to store than their text; they become text (raw_values_text) only
+  where a row is ranked or rejected.
 -#}
 {% macro collapse_exact_duplicates(relation, columns) -%}
+    {#- every column name below means the grouped value: select-list aliases are not in scope #}
     select
         {%- for column in columns %}
-        {{ column }},
+        cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
         {%- endfor %}
         {{ raw_values(columns) }} as raw_values,
         (
             {%- for column in columns %}
-            case when nullif(trim({{ column }}), '') is null then 1 else 0 end
+            case when nullif(trim(cast({{ column }} as {{ dbt.type_string() }})), '') is null then 1 else 0 end
             {{- " +" if not loop.last }}
             {%- endfor %}
         ) as empty_fields,
@@ -23,7 +26,7 @@
     from (
         select
             {%- for column in columns %}
-            cast({{ column }} as {{ dbt.type_string() }}) as {{ column }},
+            {{ column }},
             {%- endfor %}
             count(*) as copies
         from {{ relation }}
@@ -42,11 +45,12 @@
   that collapses, checks and ranks at once makes DuckDB keep every checked row in a temporary
   buffer (a CTE read three times); read from a table, they are scanned three times instead.
 -#}
-{% macro resolve_key_conflicts(checked_model, key_columns) -%}
+{% macro resolve_key_conflicts(entity, key_columns) -%}
+{%- set columns = input_columns(entity) -%}
 with
 
 checked as {{ inline_cte() }} (
-    select * from {{ ref(checked_model) }}
+    select * from {{ ref('base_' ~ entity ~ '_checked') }}
 ),
 
 conflicting_keys as (
@@ -54,11 +58,11 @@ conflicting_keys as (
 ),
 
 validated as (
-    {{ rejection_after_key_conflicts('checked', 'conflicting_keys', key_columns) }}
+    {{ rejection_after_key_conflicts('checked', 'conflicting_keys', key_columns, columns) }}
 )
 
 select
-    {{ base_columns() }}
+    {{ base_columns(columns, key_columns) }}
 from validated
 {%- endmacro %}
 
@@ -79,10 +83,10 @@ from validated
   `relation`'s rows with their final rejection reason: their own defect, else
   duplicate_key_conflict when another row with the same key wins. The winner: usable rows first,
   then the most complete row (fewest empty fields), then the smallest raw values compared column
-  by column, so the choice never depends on load order. A row with a null key part always has its
-  own defect, so it never needs ranking.
+  by column as text, so the choice never depends on load order or on the file's types. A row
+  with a null key part always has its own defect, so it never needs ranking.
 -#}
-{% macro rejection_after_key_conflicts(relation, conflicts, key_columns, row_reason_column='row_rejection_reason') -%}
+{% macro rejection_after_key_conflicts(relation, conflicts, key_columns, columns, row_reason_column='row_rejection_reason') -%}
     {%- set matches_conflict -%}
         {%- for column in key_columns -%}
             {{ relation }}.{{ column }} = {{ conflicts }}.{{ column }}{{ " and " if not loop.last }}
@@ -111,7 +115,7 @@ from validated
                     order by
                         case when {{ relation }}.{{ row_reason_column }} is null then 0 else 1 end,
                         {{ relation }}.empty_fields,
-                        {{ relation }}.raw_values
+                        {{ raw_values_text(relation ~ '.raw_values', columns) }}
                 ) > 1 then 'duplicate_key_conflict'
             end
         ) as rejection_reason
@@ -122,10 +126,23 @@ from validated
 
 
 {#-
-  The final columns of a base_* model: everything but raw_values, and raw_record (the raw row as
-  JSON text) for rejected rows only. Serialising every row cost a third of the model's time at scale.
+  The final columns of a base_* model: everything but raw_values, and for rejected rows only
+  record_key (the raw key text; key parts joined by '-') and raw_record (the raw row as JSON text).
+  Serialising every row cost a third of the model's time at scale.
 -#}
-{% macro base_columns(reason_column='rejection_reason') -%}
+{% macro base_columns(columns, key_columns, reason_column='rejection_reason') -%}
+    {%- set key_parts = [] -%}
+    {%- for column in key_columns -%}
+        {%- set key_text = 'cast(raw_values.' ~ column ~ ' as ' ~ dbt.type_string() ~ ')' -%}
+        {%- if key_columns | length == 1 -%}
+            {%- do key_parts.append(key_text) -%}
+        {%- else -%}
+            {%- do key_parts.append("coalesce(" ~ key_text ~ ", '')") -%}
+            {%- if not loop.last %}{% do key_parts.append("'-'") %}{% endif -%}
+        {%- endif -%}
+    {%- endfor -%}
     {{ star_except(['raw_values']) }},
-    case when {{ reason_column }} is not null then {{ json_text('raw_values') }} end as raw_record
+    case when {{ reason_column }} is not null then {{ dbt.concat(key_parts) }} end as record_key,
+    case when {{ reason_column }} is not null then {{ json_text(raw_values_text('raw_values', columns)) }} end
+        as raw_record
 {%- endmacro %}

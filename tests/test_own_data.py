@@ -224,17 +224,18 @@ def test_baskets_alone_give_basket_rules_that_match_pandas(project, tmp_path):
 
 def test_a_typed_parquet_file_stages_exactly_as_the_same_rows_as_text(project, tmp_path):
     """Duplicates of a typed file are collapsed on its own integers and decimals: the base rows,
-    their copies and their rejections equal those of the same values read as CSV text."""
+    their copies and their rejections equal those of the same values read as CSV text. A key
+    conflict is settled on the raw text even where the file holds numbers ("10" < "9")."""
     cents = decimal.Decimal("0.01")
     lines = pa.table(
         {
-            "order_id": pa.array([1, 1, 1, 2, 2, 3], pa.int64()),
-            "product_id": pa.array([10, 10, 11, 10, 10, 12], pa.int64()),
-            "quantity": pa.array([2, 2, 1, 3, 5, 0], pa.int64()),
+            "order_id": pa.array([1, 1, 1, 2, 2, 3, 4, 4], pa.int64()),
+            "product_id": pa.array([10, 10, 11, 10, 10, 12, 10, 10], pa.int64()),
+            "quantity": pa.array([2, 2, 1, 3, 5, 0, 9, 10], pa.int64()),
             "unit_price": pa.array(
                 [
                     decimal.Decimal(price).quantize(cents)
-                    for price in ("2.5", "2.5", "4", "2.5", "2.5", "1")
+                    for price in ("2.5", "2.5", "4", "2.5", "2.5", "1", "2.5", "2.5")
                 ],
                 pa.decimal128(12, 2),
             ),
@@ -275,6 +276,8 @@ def test_a_typed_parquet_file_stages_exactly_as_the_same_rows_as_text(project, t
         (2, 10, 3, 1, None),
         (2, 10, 5, 1, "duplicate_key_conflict"),
         (3, 12, 0, 1, "non_positive_quantity"),
+        (4, 10, 9, 1, "duplicate_key_conflict"),
+        (4, 10, 10, 1, None),
     ]
     assert '"unit_price":"2.50"' in outcome[3][5]
 

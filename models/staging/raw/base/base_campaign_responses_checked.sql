@@ -21,7 +21,6 @@ parsed as (
         {{ parse_as('customer_id', 'bigint') }} as customer_id,
         trim(campaign) as campaign,
         {{ parse_as('accepted', 'integer') }} as accepted,
-        {{ dbt.concat(["coalesce(customer_id, '')", "'-'", "coalesce(campaign, '')"]) }} as record_key,
         raw_values,
         empty_fields,
         copies

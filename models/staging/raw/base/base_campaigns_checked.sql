@@ -22,7 +22,6 @@ parsed as (
         nullif(trim(experiment_id), '') as experiment_id,
         nullif(lower(trim(variant)), '') as variant,
         {{ parse_as('planned_share', 'double') }} as planned_share,
-        campaign_id as record_key,
         raw_values,
         empty_fields,
         copies,

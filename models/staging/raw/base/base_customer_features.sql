@@ -1,2 +1,2 @@
 -- one row per distinct raw customer feature value: parsed, with the reason it cannot be used
-{{ resolve_key_conflicts('base_customer_features_checked', ['customer_id', 'feature']) }}
+{{ resolve_key_conflicts('customer_features', ['customer_id', 'feature']) }}

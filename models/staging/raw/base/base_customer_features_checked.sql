@@ -21,7 +21,6 @@ parsed as (
         {{ parse_as('customer_id', 'bigint') }} as customer_id,
         lower(trim(feature)) as feature,
         {{ parse_as('value', 'double') }} as feature_value,
-        {{ dbt.concat(["coalesce(customer_id, '')", "'-'", "coalesce(feature, '')"]) }} as record_key,
         raw_values,
         empty_fields,
         copies

@@ -28,7 +28,6 @@ parsed as (
         {{ parse_as('signup_date', 'date') }} as signup_date,
         upper(trim(country)) as country,
         coalesce({{ parse_as('email_opt_in', 'boolean') }}, false) as email_opt_in,
-        customer_id as record_key,
         raw_values,
         empty_fields,
         copies,

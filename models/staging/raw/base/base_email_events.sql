@@ -1,2 +1,2 @@
 -- one row per distinct raw email event: parsed, with the reason it cannot be used (null if usable)
-{{ resolve_key_conflicts('base_email_events_checked', ['event_id']) }}
+{{ resolve_key_conflicts('email_events', ['event_id']) }}

@@ -32,7 +32,6 @@ parsed as (
         lower(trim(event_type)) as event_type,
         {{ parse_as('event_at', 'timestamp') }} as event_at,
         nullif(lower(trim(link_type)), '') as link_type,
-        event_id as record_key,
         raw_values,
         empty_fields,
         copies

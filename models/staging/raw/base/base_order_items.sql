@@ -1,2 +1,2 @@
 -- one row per distinct raw order line: parsed, with the reason it cannot be used (null if usable)
-{{ resolve_key_conflicts('base_order_items_checked', ['order_id', 'product_id']) }}
+{{ resolve_key_conflicts('order_items', ['order_id', 'product_id']) }}

@@ -26,7 +26,6 @@ parsed as (
         {{ parse_as('product_id', 'bigint') }} as product_id,
         {{ parse_as('quantity', 'integer') }} as quantity,
         {{ parse_as('unit_price', 'double') }} as unit_price,
-        {{ dbt.concat(["coalesce(order_id, '')", "'-'", "coalesce(product_id, '')"]) }} as record_key,
         raw_values,
         empty_fields,
         copies

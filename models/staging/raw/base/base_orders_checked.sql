@@ -25,7 +25,6 @@ parsed as (
         lower(trim(channel)) as channel,
         lower(trim(status)) as order_status,
         coalesce({{ parse_as('discount_used', 'boolean') }}, false) as discount_used,
-        order_id as record_key,
         raw_values,
         empty_fields,
         copies

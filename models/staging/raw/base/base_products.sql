@@ -1,2 +1,2 @@
 -- one row per distinct raw product row: parsed, with the reason it cannot be used (null if usable)
-{{ resolve_key_conflicts('base_products_checked', ['product_id']) }}
+{{ resolve_key_conflicts('products', ['product_id']) }}

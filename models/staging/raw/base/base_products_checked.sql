@@ -18,7 +18,6 @@ parsed as (
         trim(name) as product_name,
         lower(trim(category)) as category,
         {{ parse_as('price', 'double') }} as price,
-        product_id as record_key,
         raw_values,
         empty_fields,
         copies,

@@ -1,2 +1,2 @@
 -- one row per distinct raw list event: parsed, with the reason it cannot be used (null if usable)
-{{ resolve_key_conflicts('base_subscriptions_checked', ['subscription_event_id']) }}
+{{ resolve_key_conflicts('subscriptions', ['subscription_event_id']) }}

@@ -23,7 +23,6 @@ parsed as (
         lower(trim(email)) as email,
         lower(trim(event_type)) as event_type,
         {{ parse_as('event_at', 'timestamp') }} as event_at,
-        subscription_event_id as record_key,
         raw_values,
         empty_fields,
         copies

@@ -26,7 +26,6 @@ parsed as (
         nullif(lower(trim(device)), '') as device,
         -- an empty customer_id is an anonymous session, not a defect
         nullif(trim(customer_id), '') is not null as has_customer_reference,
-        session_id as record_key,
         raw_values,
         empty_fields,
         copies

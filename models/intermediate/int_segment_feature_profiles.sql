@@ -1,4 +1,5 @@
--- one row per segment and feature: customers, mean and median raw value, index vs population, centroid
+-- one row per segment and feature: customers, mean and median raw value, index vs population, centroid.
+-- The median is over a sample of at most var segment_median_sample_size customers per segment
 with
 
 feature_values as {{ inline_cte() }} (
@@ -19,13 +20,44 @@ segment_means as (
     select
         assignments.segment_id,
         feature_values.feature,
-        avg(feature_values.feature_value) as segment_mean,
-        percentile_cont(0.5) within group (order by feature_values.feature_value) as segment_median
+        avg(feature_values.feature_value) as segment_mean
     from feature_values
     inner join assignments
         on feature_values.customer_id = assignments.customer_id
     group by
         assignments.segment_id,
+        feature_values.feature
+),
+
+-- a median keeps every value of its group: it is taken over at most var
+-- segment_median_sample_size customers per segment, the same ones on every run
+median_sample as (
+    select
+        customer_id,
+        segment_id
+    from (
+        select
+            customer_id,
+            segment_id,
+            row_number() over (
+                partition by segment_id
+                order by {{ dbt.hash('customer_id') }}, customer_id
+            ) as sample_position
+        from assignments
+    ) as ordered_customers
+    where sample_position <= {{ required_var('segment_median_sample_size') }}
+),
+
+segment_medians as (
+    select
+        median_sample.segment_id,
+        feature_values.feature,
+        percentile_cont(0.5) within group (order by feature_values.feature_value) as segment_median
+    from feature_values
+    inner join median_sample
+        on feature_values.customer_id = median_sample.customer_id
+    group by
+        median_sample.segment_id,
         feature_values.feature
 ),
 
@@ -51,7 +83,7 @@ profiled as (
         centroids.segment_id,
         centroids.feature,
         segment_means.segment_mean,
-        segment_means.segment_median,
+        segment_medians.segment_median,
         population_means.population_mean,
         centroids.centroid_original,
         coalesce(segment_sizes.customers, 0) as customers,
@@ -66,6 +98,10 @@ profiled as (
         on
             centroids.segment_id = segment_means.segment_id
             and centroids.feature = segment_means.feature
+    left join segment_medians
+        on
+            centroids.segment_id = segment_medians.segment_id
+            and centroids.feature = segment_medians.feature
 )
 
 select * from profiled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 
 import duckdb
@@ -135,3 +136,57 @@ def test_rfm_mix_accounts_for_every_segment_customer(generated_build):
         "or abs(mix.share - 1) > 1e-9)"
     ).fetchall()
     assert mismatches == []
+
+
+def test_segment_medians_come_from_a_fixed_sample_and_means_from_everyone(
+    generated_build, tmp_path
+):
+    """With segment_median_sample_size 25, each segment's medians are those of its 25 customers
+    with the smallest MD5 of customer_id (computed here in pandas); means still cover everyone."""
+    connection, raw_dir, _ = generated_build
+    database = tmp_path / "db" / "build.duckdb"  # same file name: views name their catalog
+    database.parent.mkdir()
+    built = connection.sql("select path from duckdb_databases() where not internal").fetchall()
+    shutil.copy2(built[0][0], database)
+    project = copy_project(tmp_path / "project", raw_dir)
+
+    result = run_dbt(
+        project,
+        "run",
+        "-s",
+        "int_segment_feature_profiles",
+        "--vars",
+        "{segment_median_sample_size: 25}",
+        database=database,
+    )
+
+    assert result.returncode == 0, result.stdout[-4000:]
+    with duckdb.connect(str(database), read_only=True) as rebuilt:
+        profiles = rebuilt.sql("select * from int_segment_feature_profiles").df()
+        values = rebuilt.sql(
+            "select assignments.segment_id, feature_values.* from int_customer_feature_values "
+            "as feature_values inner join int_customer_segment_assignments as assignments "
+            "using (customer_id)"
+        ).df()
+    values["digest"] = (
+        values["customer_id"].astype(str).map(lambda text: hashlib.md5(text.encode()).hexdigest())
+    )
+    first_by_digest = (
+        values[["segment_id", "customer_id", "digest"]]
+        .drop_duplicates()
+        .sort_values(["digest", "customer_id"])
+        .groupby("segment_id")
+        .head(25)
+    )
+    sampled = values[values["customer_id"].isin(first_by_digest["customer_id"])]
+    expected_medians = sampled.groupby(["segment_id", "feature"])["feature_value"].median()
+    expected_means = values.groupby(["segment_id", "feature"])["feature_value"].mean()
+    stored = profiles.set_index(["segment_id", "feature"])
+    all_medians = values.groupby(["segment_id", "feature"])["feature_value"].median()
+    assert (values.groupby("segment_id")["customer_id"].nunique() > 25).all()
+    np.testing.assert_allclose(
+        stored["segment_median"], expected_medians.loc[stored.index], rtol=1e-9
+    )
+    np.testing.assert_allclose(stored["segment_mean"], expected_means.loc[stored.index], rtol=1e-9)
+    # the sample matters: over every customer, the medians differ
+    assert not np.allclose(stored["segment_median"], all_medians.loc[stored.index], equal_nan=True)

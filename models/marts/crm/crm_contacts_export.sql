@@ -3,28 +3,12 @@
 
 with
 
-eligibility as (
-    select * from {{ ref('crm_contact_eligibility') }}
-),
-
-customers as (
-    select * from {{ ref('dim_customers') }}
-),
-
-segments as (
-    select * from {{ ref('customer_segments') }}
-),
-
-rfm as (
-    select * from {{ ref('customer_rfm') }}
+profiles as (
+    select * from {{ ref('int_crm_contact_profiles') }}
 ),
 
 recommendations as (
     select * from {{ ref('customer_recommendations') }}
-),
-
-lifetime_values as (
-    select * from {{ ref('customer_lifetime_value') }}
 ),
 
 recommended_products as (
@@ -39,33 +23,23 @@ recommended_products as (
 
 contacts as (
     select
-        eligibility.email,
-        customers.customer_id,
-        customers.first_name,
-        customers.last_name,
-        segments.segment_name as kmeans_segment,
-        rfm.rfm_segment,
+        profiles.email,
+        profiles.customer_id,
+        profiles.first_name,
+        profiles.last_name,
+        profiles.kmeans_segment,
+        profiles.rfm_segment,
         recommended_products.recommended_product_1,
         recommended_products.recommended_product_2,
         recommended_products.recommended_product_3,
-        cast(coalesce(rfm.monetary, 0) as decimal(18, 2)) as monetary_value,
-        customers.last_order_date,
-        cast(lifetime_values.predicted_clv as decimal(18, 2)) as predicted_clv,
-        lifetime_values.churn_risk,
-        -- the data's as-of date, not the clock: an unchanged rebuild writes identical files
-        customers.as_of_date as updated_on
-    from eligibility
-    inner join customers
-        on eligibility.customer_id = customers.customer_id
-    left join segments
-        on eligibility.customer_id = segments.customer_id
-    left join rfm
-        on eligibility.customer_id = rfm.customer_id
+        profiles.monetary_value,
+        profiles.last_order_date,
+        profiles.predicted_clv,
+        profiles.churn_risk,
+        profiles.updated_on
+    from profiles
     left join recommended_products
-        on eligibility.customer_id = recommended_products.customer_id
-    left join lifetime_values
-        on eligibility.customer_id = lifetime_values.customer_id
-    where eligibility.exclusion_reason is null
+        on profiles.customer_id = recommended_products.customer_id
 )
 
 select * from contacts

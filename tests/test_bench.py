@@ -23,6 +23,14 @@ def test_a_data_set_of_the_same_size_and_seed_is_reused(tmp_path):
     assert bench.row_counts(tmp_path)["customers"] >= 50
 
 
+def test_a_data_set_missing_a_file_is_generated_again(tmp_path):
+    bench.ensure_dataset(tmp_path, customers=40, seed=1)
+    (tmp_path / "raw_web_sessions.parquet").unlink()
+
+    assert bench.ensure_dataset(tmp_path, customers=40, seed=1) is True
+    assert (tmp_path / "raw_web_sessions.parquet").is_file()
+
+
 def test_the_input_config_maps_every_entity_to_its_parquet_file(tmp_path):
     config = bench.write_input_config(tmp_path)
 

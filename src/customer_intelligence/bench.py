@@ -38,7 +38,9 @@ def ensure_dataset(data_dir: Path, customers: int, seed: int) -> bool:
     """Parquet files of ``customers`` in ``data_dir``; False when they were already there."""
     marker = data_dir / MARKER
     wanted = {"customers": customers, "seed": seed}
-    if marker.is_file() and json.loads(marker.read_text()) == wanted:
+    # files removed to free disk after a large run are made again, not reported missing
+    complete = all((data_dir / f"raw_{entity}.parquet").is_file() for entity in ENTITIES)
+    if complete and marker.is_file() and json.loads(marker.read_text()) == wanted:
         return False
     # a half-written data set must not pass for a finished one
     marker.unlink(missing_ok=True)

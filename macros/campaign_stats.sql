@@ -25,7 +25,7 @@
     {%- for name, flag in flags %}
     cast(sum(case when {{ flag }} then 1 else 0 end) as {{ dbt.type_bigint() }}) as {{ name }},
     {%- endfor %}
-    cast(sum(credited_revenue) as {{ type_double() }}) as revenue
+    {{ sum_money('credited_revenue') }} as revenue
 {%- endmacro %}
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from decimal import Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -82,6 +85,29 @@ def test_rfm_matches_an_independent_pandas_computation(generated_build):
             err_msg=score,
         )
     assert (actual["rfm_segment"] == expected["rfm_segment"]).all()
+
+
+def test_money_is_summed_exactly(generated_build):
+    """monetary and total_spend are the exact sums of the line amounts (to 4 places), bit for bit.
+
+    A parallel sum of doubles adds in no fixed order, so it differs in the last bits from build to
+    build; at a quintile boundary that moved a customer's m_score.
+    """
+    connection, _, _ = generated_build
+    lines = connection.sql(
+        "select orders.customer_id, items.line_amount from stg_order_items as items "
+        "inner join stg_orders as orders using (order_id) where orders.order_status = 'completed'"
+    ).fetchall()
+    exact = defaultdict(Decimal)
+    for customer_id, line_amount in lines:
+        exact[customer_id] += Decimal(line_amount).quantize(Decimal("0.0001"))
+    expected = {customer_id: float(total) for customer_id, total in exact.items()}
+
+    for model, column in (("customer_rfm", "monetary"), ("dim_customers", "total_spend")):
+        actual = dict(
+            connection.sql(f"select customer_id, {column} from {model} where {column} > 0").fetchall()
+        )
+        assert actual == expected, model
 
 
 def test_every_customer_has_exactly_one_rfm_segment(generated_build):

@@ -17,7 +17,7 @@ category_spend as (
     select
         orders.customer_id,
         products.category,
-        sum(order_items.line_amount) as spend
+        {{ sum_money('order_items.line_amount') }} as spend
     from order_items
     inner join orders
         on order_items.order_id = orders.order_id

@@ -15,16 +15,18 @@ order_features as (
         count(*) as order_count,
         min(ordered_on) as first_order_date,
         max(ordered_on) as last_order_date,
-        sum(order_amount) as total_spend,
-        avg(order_amount) as average_order_value,
+        {{ sum_money('order_amount') }} as total_spend,
+        {{ sum_money('order_amount') }} / count(*) as average_order_value,
         avg(case when discount_used then 1.0 else 0.0 end) as discount_order_share,
         {%- for channel in channels %}
             count(case when channel = '{{ channel }}' then order_id end) as orders_{{ channel }},
-            sum(case when channel = '{{ channel }}' then order_amount else 0 end) as spend_{{ channel }},
+            {%- set channel_amount = "case when channel = '" ~ channel ~ "' then order_amount else 0 end" %}
+            {{ sum_money(channel_amount) }} as spend_{{ channel }},
         {%- endfor %}
         count(case when {{ not_one_of('channel', channels) }} then order_id end) as orders_other_channels,
-        sum(case when {{ not_one_of('channel', channels) }} then order_amount else 0 end)
-            as spend_other_channels,
+        {%- set other_amount =
+            "case when " ~ not_one_of('channel', channels) ~ " then order_amount else 0 end" %}
+        {{ sum_money(other_amount) }} as spend_other_channels,
         max(case when is_outlier then 1 else 0 end) = 1 as has_outlier_order
     from orders
     where is_revenue_order

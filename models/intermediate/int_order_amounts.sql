@@ -15,7 +15,7 @@ item_totals as (
         count(*) as line_count,
         sum(quantity) as item_quantity,
         max(quantity) as max_line_quantity,
-        sum(line_amount) as order_amount
+        {{ sum_money('line_amount') }} as order_amount
     from order_items
     group by order_id
 ),

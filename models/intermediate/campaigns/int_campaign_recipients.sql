@@ -14,7 +14,7 @@ credits_per_send as (
         campaign_id,
         customer_id,
         count(*) as credited_orders,
-        sum(order_amount) as credited_revenue
+        {{ sum_money('order_amount') }} as credited_revenue
     from order_credits
     group by
         campaign_id,

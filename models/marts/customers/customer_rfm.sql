@@ -26,7 +26,7 @@ order_totals as (
         max(orders.ordered_on) as last_order_date,
         -- one row per order in int_orders_totalled (order_id is unique there)
         count(*) as frequency,
-        sum(orders.order_amount) as monetary
+        {{ sum_money('orders.order_amount') }} as monetary
     from orders
     cross join as_of
     where

@@ -24,12 +24,12 @@ segment_totals as (
     select
         assignments.segment_id,
         count(*) as customers,
-        sum(customers.total_spend) as revenue,
+        {{ sum_money('customers.total_spend') }} as revenue,
         {%- for channel in channels %}
             sum(customers.orders_{{ channel }}) as orders_{{ channel }},
         {%- endfor %}
     {%- for category in categories %}
-        sum(customers.spend_{{ category }}) as spend_{{ category }}
+        {{ sum_money('customers.spend_' ~ category) }} as spend_{{ category }}
         {{- "," if not loop.last }}
     {%- endfor %}
     from assignments

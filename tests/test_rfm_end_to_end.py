@@ -104,9 +104,8 @@ def test_money_is_summed_exactly(generated_build):
     expected = {customer_id: float(total) for customer_id, total in exact.items()}
 
     for model, column in (("customer_rfm", "monetary"), ("dim_customers", "total_spend")):
-        actual = dict(
-            connection.sql(f"select customer_id, {column} from {model} where {column} > 0").fetchall()
-        )
+        query = f"select customer_id, {column} from {model} where {column} > 0"
+        actual = dict(connection.sql(query).fetchall())
         assert actual == expected, model
 
 

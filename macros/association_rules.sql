@@ -1,9 +1,6 @@
 {#-
-  The CTEs that mine association rules, Apriori-style, from two CTEs the calling model defines:
-  `baskets`, one row per (order_id, item), and `basket_count`, one row holding total_orders (the
-  orders in `baskets`; a count(distinct order_id) over the baskets took a quarter of the rule
-  query's time at 1M customers, counting the orders with lines in int_order_amounts is a scan);
-  the last CTE is `kept`. Items below var
+  The CTEs that mine association rules, Apriori-style, from a CTE named `baskets` with one row per
+  (order_id, item) that the calling model defines; the last CTE is `kept`. Items below var
   basket_min_support are dropped before pairing, then pairs below it; each frequent pair gives a
   rule in both directions. With var basket_max_antecedent_items at 2, triples are counted only
   for candidates whose three pairs are all frequent, and each frequent triple gives the three
@@ -19,6 +16,11 @@
         ~ "(rules a -> b) or 2 (also {a, b} -> c) in dbt_project.yml or with --vars."
     ) }}
 {%- endif -%}
+basket_count as (
+    select count(distinct order_id) as total_orders
+    from baskets
+),
+
 item_orders as (
     select
         item,

@@ -6,10 +6,6 @@ order_items as (
     select * from {{ ref('stg_order_items') }}
 ),
 
-order_amounts as (
-    select * from {{ ref('int_order_amounts') }}
-),
-
 -- stg_order_items is already one row per order and product: no distinct over 24M lines at scale;
 -- the rule CTEs read it several times, each straight from the table
 baskets as {{ inline_cte() }} (
@@ -17,13 +13,6 @@ baskets as {{ inline_cte() }} (
         order_id,
         product_id as item
     from order_items
-),
-
--- every order with a line is one basket
-basket_count as (
-    select count(*) as total_orders
-    from order_amounts
-    where line_count > 0
 ),
 
 {{ association_rule_ctes(dbt.type_bigint()) }}

@@ -6,10 +6,6 @@ order_items as (
     select * from {{ ref('stg_order_items') }}
 ),
 
-order_amounts as (
-    select * from {{ ref('int_order_amounts') }}
-),
-
 products as (
     select * from {{ ref('stg_products') }}
 ),
@@ -21,13 +17,6 @@ baskets as (
     from order_items
     inner join products
         on order_items.product_id = products.product_id
-),
-
--- every order with a line is one basket
-basket_count as (
-    select count(*) as total_orders
-    from order_amounts
-    where line_count > 0
 ),
 
 {{ association_rule_ctes(dbt.type_string()) }}

@@ -88,7 +88,7 @@ def test_rfm_matches_an_independent_pandas_computation(generated_build):
 
 
 def test_money_is_summed_exactly(generated_build):
-    """monetary and total_spend are the exact sums of the line amounts (to 4 places), bit for bit.
+    """monetary and total_spend are the exact sums of the line amounts (to 10 places), bit for bit.
 
     A parallel sum of doubles adds in no fixed order, so it differs in the last bits from build to
     build; at a quintile boundary that moved a customer's m_score.
@@ -100,7 +100,7 @@ def test_money_is_summed_exactly(generated_build):
     ).fetchall()
     exact = defaultdict(Decimal)
     for customer_id, line_amount in lines:
-        exact[customer_id] += Decimal(line_amount).quantize(Decimal("0.0001"))
+        exact[customer_id] += Decimal(line_amount).quantize(Decimal("1e-10"))
     expected = {customer_id: float(total) for customer_id, total in exact.items()}
 
     for model, column in (("customer_rfm", "monetary"), ("dim_customers", "total_spend")):

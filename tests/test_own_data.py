@@ -282,6 +282,38 @@ def test_a_typed_parquet_file_stages_exactly_as_the_same_rows_as_text(project, t
     assert '"unit_price":"2.50"' in outcome[3][5]
 
 
+def test_float_columns_of_a_parquet_file_parse_as_their_text(project, tmp_path):
+    """Integers and decimals are cast from the file's own values; floats are not, since the cast
+    differs from the text: a double rounds half to even into an integer (2.5 -> 2, its text
+    '2.5' -> 3), and a float32 widens with noise (0.1 -> 0.10000000149, its text '0.1')."""
+    lines = pa.table(
+        {
+            "order_id": pa.array([1, 2], pa.int64()),
+            "product_id": pa.array([10, 10], pa.int64()),
+            "quantity": pa.array([2.5, 3.5], pa.float64()),
+            "unit_price": pa.array([0.1, 0.7], pa.float32()),
+        }
+    )
+    pq.write_table(lines, tmp_path / "lines.parquet")
+    config = f"sources:\n  order_items: {{path: {tmp_path / 'lines.parquet'}}}\n"
+    database = tmp_path / "floats.duckdb"
+    result = build_with_input(
+        project,
+        config,
+        database,
+        "--select",
+        "+base_order_items",
+        "--indirect-selection",
+        "cautious",
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        staged = connection.sql(
+            "select order_id, quantity, unit_price from base_order_items order by order_id"
+        ).fetchall()
+    assert staged == [(1, 3, 0.1), (2, 4, 0.7)]
+
+
 # --- the Kaggle "Customer Personality Analysis" format --------------------------------------------
 
 

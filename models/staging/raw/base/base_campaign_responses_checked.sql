@@ -1,6 +1,7 @@
 -- one row per distinct raw campaign response: parsed, with its own defect (null if none);
 -- base_campaign_responses settles keys held by several rows
 {% set raw_columns = input_columns('campaign_responses') %}
+{% set native_types = input_native_types('campaign_responses') %}
 
 with
 
@@ -13,14 +14,14 @@ customers as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
     select
-        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
         trim(campaign) as campaign,
-        {{ parse_as('accepted', 'integer') }} as accepted,
+        {{ parse_raw('accepted', 'integer', native_types) }} as accepted,
         raw_values,
         empty_fields,
         copies

@@ -1,6 +1,7 @@
 -- one row per distinct raw customer feature value: parsed, with its own defect (null if none);
 -- base_customer_features settles keys held by several rows
 {% set raw_columns = input_columns('customer_features') %}
+{% set native_types = input_native_types('customer_features') %}
 
 with
 
@@ -13,14 +14,14 @@ customers as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
     select
-        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
         lower(trim(feature)) as feature,
-        {{ parse_as('value', 'double') }} as feature_value,
+        {{ parse_raw('value', 'double', native_types) }} as feature_value,
         raw_values,
         empty_fields,
         copies

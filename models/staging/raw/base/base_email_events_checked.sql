@@ -1,6 +1,7 @@
 -- one row per distinct raw email event: parsed, with its own defect (null if none);
 -- base_email_events settles keys held by several rows
 {% set raw_columns = input_columns('email_events') %}
+{% set native_types = input_native_types('email_events') %}
 {% set event_types = [
     'sent', 'hard_bounce', 'soft_bounce', 'open', 'click', 'unsubscribe', 'complaint', 'forward',
 ] %}
@@ -20,17 +21,17 @@ customers as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
     select
-        {{ parse_as('event_id', 'bigint') }} as event_id,
-        {{ parse_as('campaign_id', 'bigint') }} as campaign_id,
-        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        {{ parse_raw('event_id', 'bigint', native_types) }} as event_id,
+        {{ parse_raw('campaign_id', 'bigint', native_types) }} as campaign_id,
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
         lower(trim(email)) as email,
         lower(trim(event_type)) as event_type,
-        {{ parse_as('event_at', 'timestamp') }} as event_at,
+        {{ parse_raw('event_at', 'timestamp', native_types) }} as event_at,
         nullif(lower(trim(link_type)), '') as link_type,
         raw_values,
         empty_fields,

@@ -1,6 +1,7 @@
 -- one row per distinct raw order line: parsed, with its own defect (null if none);
 -- base_order_items settles keys held by several rows
 {% set raw_columns = input_columns('order_items') %}
+{% set native_types = input_native_types('order_items') %}
 
 with
 
@@ -17,15 +18,15 @@ products as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
     select
-        {{ parse_as('order_id', 'bigint') }} as order_id,
-        {{ parse_as('product_id', 'bigint') }} as product_id,
-        {{ parse_as('quantity', 'integer') }} as quantity,
-        {{ parse_as('unit_price', 'double') }} as unit_price,
+        {{ parse_raw('order_id', 'bigint', native_types) }} as order_id,
+        {{ parse_raw('product_id', 'bigint', native_types) }} as product_id,
+        {{ parse_raw('quantity', 'integer', native_types) }} as quantity,
+        {{ parse_raw('unit_price', 'double', native_types) }} as unit_price,
         raw_values,
         empty_fields,
         copies

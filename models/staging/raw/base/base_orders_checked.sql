@@ -1,6 +1,7 @@
 -- one row per distinct raw order row: parsed, with its own defect (null if none);
 -- base_orders settles keys held by several rows
 {% set raw_columns = input_columns('orders') %}
+{% set native_types = input_native_types('orders') %}
 {% set future_cutoff = date_var_or('future_date_cutoff', dbt.cast(dbt.current_timestamp(), type_date())) %}
 
 with
@@ -14,17 +15,17 @@ customers as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
     select
-        {{ parse_as('order_id', 'bigint') }} as order_id,
-        {{ parse_as('customer_id', 'bigint') }} as customer_id,
-        {{ parse_as('ordered_at', 'timestamp') }} as ordered_at,
+        {{ parse_raw('order_id', 'bigint', native_types) }} as order_id,
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        {{ parse_raw('ordered_at', 'timestamp', native_types) }} as ordered_at,
         lower(trim(channel)) as channel,
         lower(trim(status)) as order_status,
-        coalesce({{ parse_as('discount_used', 'boolean') }}, false) as discount_used,
+        coalesce({{ parse_raw('discount_used', 'boolean', native_types) }}, false) as discount_used,
         raw_values,
         empty_fields,
         copies

@@ -1,6 +1,7 @@
 -- one row per distinct raw product row: parsed, with its own defect (null if none);
 -- base_products settles keys held by several rows
 {% set raw_columns = input_columns('products') %}
+{% set native_types = input_native_types('products') %}
 
 with
 
@@ -9,20 +10,20 @@ source as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
     select
-        {{ parse_as('product_id', 'bigint') }} as product_id,
+        {{ parse_raw('product_id', 'bigint', native_types) }} as product_id,
         trim(name) as product_name,
         lower(trim(category)) as category,
-        {{ parse_as('price', 'double') }} as price,
+        {{ parse_raw('price', 'double', native_types) }} as price,
         raw_values,
         empty_fields,
         copies,
         case
-            when {{ parse_as('product_id', 'bigint') }} is null then 'invalid_product_id'
+            when {{ parse_raw('product_id', 'bigint', native_types) }} is null then 'invalid_product_id'
             when nullif(trim(category), '') is null then 'missing_category'
         end as row_rejection_reason
     from distinct_rows

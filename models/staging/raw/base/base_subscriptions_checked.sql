@@ -1,6 +1,7 @@
 -- one row per distinct raw list event: parsed, with its own defect (null if none);
 -- base_subscriptions settles keys held by several rows
 {% set raw_columns = input_columns('subscriptions') %}
+{% set native_types = input_native_types('subscriptions') %}
 
 with
 
@@ -13,16 +14,16 @@ customers as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
     select
-        {{ parse_as('subscription_event_id', 'bigint') }} as subscription_event_id,
-        {{ parse_as('customer_id', 'bigint') }} as customer_id,
+        {{ parse_raw('subscription_event_id', 'bigint', native_types) }} as subscription_event_id,
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
         lower(trim(email)) as email,
         lower(trim(event_type)) as event_type,
-        {{ parse_as('event_at', 'timestamp') }} as event_at,
+        {{ parse_raw('event_at', 'timestamp', native_types) }} as event_at,
         raw_values,
         empty_fields,
         copies

@@ -1,6 +1,7 @@
 -- one row per distinct raw web session: parsed, with its own defect (null if none);
 -- base_web_sessions settles keys held by several rows
 {% set raw_columns = input_columns('web_sessions') %}
+{% set native_types = input_native_types('web_sessions') %}
 
 with
 
@@ -13,15 +14,15 @@ customers as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns) }}
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
     select
-        {{ parse_as('session_id', 'bigint') }} as session_id,
-        {{ parse_as('customer_id', 'bigint') }} as customer_id,
-        {{ parse_as('started_at', 'timestamp') }} as started_at,
-        {{ parse_as('pages_viewed', 'integer') }} as pages_viewed,
+        {{ parse_raw('session_id', 'bigint', native_types) }} as session_id,
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        {{ parse_raw('started_at', 'timestamp', native_types) }} as started_at,
+        {{ parse_raw('pages_viewed', 'integer', native_types) }} as pages_viewed,
         nullif(lower(trim(traffic_source)), '') as traffic_source,
         nullif(lower(trim(device)), '') as device,
         -- an empty customer_id is an anonymous session, not a defect

@@ -16,7 +16,6 @@ order_features as (
         min(ordered_on) as first_order_date,
         max(ordered_on) as last_order_date,
         {{ sum_money('order_amount') }} as total_spend,
-        {{ sum_money('order_amount') }} / count(*) as average_order_value,
         avg(case when discount_used then 1.0 else 0.0 end) as discount_order_share,
         {%- for channel in channels %}
             count(case when channel = '{{ channel }}' then order_id end) as orders_{{ channel }},
@@ -31,6 +30,13 @@ order_features as (
     from orders
     where is_revenue_order
     group by customer_id
+),
+
+averaged as (
+    select
+        *,
+        total_spend / order_count as average_order_value
+    from order_features
 )
 
-select * from order_features
+select * from averaged

@@ -96,11 +96,20 @@ conflicting_keys as (
 
 validated as (
     {{ rejection_after_key_conflicts('checked', 'conflicting_keys', key_columns, columns) }}
+),
+
+-- serialising every row cost a third of the model's time at scale: only rejected rows are
+rejected_texts as (
+    select
+        {{ star_except(['raw_values']) }},
+        case when rejection_reason is not null then {{ raw_values_text('raw_values', columns) }} end
+            as raw_text
+    from validated
 )
 
 select
-    {{ base_columns(columns, key_columns) }}
-from validated
+    {{ base_columns(key_columns) }}
+from rejected_texts
 {%- endmacro %}
 
 
@@ -163,23 +172,21 @@ from validated
 
 
 {#-
-  The final columns of a base_* model: everything but raw_values, and for rejected rows only
-  record_key (the raw key text; key parts joined by '-') and raw_record (the raw row as JSON text).
-  Serialising every row cost a third of the model's time at scale.
+  The final columns of a base_* model from rows with raw_text (the raw row as text, null for
+  usable rows): everything else, and for rejected rows record_key (the raw key text; key parts
+  joined by '-') and raw_record (the raw row as JSON text).
 -#}
-{% macro base_columns(columns, key_columns, reason_column='rejection_reason') -%}
+{% macro base_columns(key_columns) -%}
     {%- set key_parts = [] -%}
     {%- for column in key_columns -%}
-        {%- set key_text = 'cast(raw_values.' ~ column ~ ' as ' ~ dbt.type_string() ~ ')' -%}
         {%- if key_columns | length == 1 -%}
-            {%- do key_parts.append(key_text) -%}
+            {%- do key_parts.append('raw_text.' ~ column) -%}
         {%- else -%}
-            {%- do key_parts.append("coalesce(" ~ key_text ~ ", '')") -%}
+            {%- do key_parts.append("coalesce(raw_text." ~ column ~ ", '')") -%}
             {%- if not loop.last %}{% do key_parts.append("'-'") %}{% endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ star_except(['raw_values']) }},
-    case when {{ reason_column }} is not null then {{ dbt.concat(key_parts) }} end as record_key,
-    case when {{ reason_column }} is not null then {{ json_text(raw_values_text('raw_values', columns)) }} end
-        as raw_record
+    {{ star_except(['raw_text']) }},
+    case when raw_text is not null then {{ dbt.concat(key_parts) }} end as record_key,
+    case when raw_text is not null then {{ json_text('raw_text') }} end as raw_record
 {%- endmacro %}

@@ -1,7 +1,8 @@
 {#-
   The input contract: per entity, its columns in order and each column's kind (key, date, number
-  or text), the columns without which no row can be used, and values for columns a file may
-  lack. The bundled seeds have exactly
+  or text), for the staged entities the key that identifies a row (distinct rows sharing it
+  conflict: base_* keeps one), the columns without which no row can be used, and values for
+  columns a file may lack. The bundled seeds have exactly
   these columns; own-data files map their columns onto them (var input_sources, see README).
   `transactions`, `marketing_campaign` and `mall_customers` are convenience entities: they are
   read from the user's file and turned into the core entities (macros/input_sources.sql).
@@ -16,10 +17,12 @@
                 'teens_at_home': 'number', 'signup_date': 'date', 'country': 'text',
                 'email_opt_in': 'text',
             },
+            'key': ['customer_id'],
             'required': ['customer_id'],
         },
         'products': {
             'columns': {'product_id': 'key', 'name': 'text', 'category': 'text', 'price': 'number'},
+            'key': ['product_id'],
             'required': ['product_id'],
         },
         'orders': {
@@ -27,12 +30,14 @@
                 'order_id': 'key', 'customer_id': 'key', 'ordered_at': 'date', 'channel': 'text',
                 'status': 'text', 'discount_used': 'text',
             },
+            'key': ['order_id'],
             'required': ['order_id', 'customer_id', 'ordered_at'],
         },
         'order_items': {
             'columns': {
                 'order_id': 'key', 'product_id': 'key', 'quantity': 'number', 'unit_price': 'number',
             },
+            'key': ['order_id', 'product_id'],
             'required': ['order_id', 'product_id'],
             'defaults': {'quantity': '1'},
         },
@@ -42,6 +47,7 @@
                 'cost': 'number', 'experiment_id': 'text', 'variant': 'text',
                 'planned_share': 'number',
             },
+            'key': ['campaign_id'],
             'required': ['campaign_id', 'sent_at'],
         },
         'email_events': {
@@ -49,6 +55,7 @@
                 'event_id': 'key', 'campaign_id': 'key', 'customer_id': 'key', 'email': 'text',
                 'event_type': 'text', 'event_at': 'date', 'link_type': 'text',
             },
+            'key': ['event_id'],
             'required': ['event_id', 'campaign_id', 'customer_id', 'event_type', 'event_at'],
         },
         'web_sessions': {
@@ -56,6 +63,7 @@
                 'session_id': 'key', 'customer_id': 'key', 'started_at': 'date',
                 'pages_viewed': 'number', 'traffic_source': 'text', 'device': 'text',
             },
+            'key': ['session_id'],
             'required': ['session_id', 'started_at'],
         },
         'subscriptions': {
@@ -63,14 +71,17 @@
                 'subscription_event_id': 'key', 'customer_id': 'key', 'email': 'text',
                 'event_type': 'text', 'event_at': 'date',
             },
+            'key': ['subscription_event_id'],
             'required': ['subscription_event_id', 'event_type', 'event_at'],
         },
         'customer_features': {
             'columns': {'customer_id': 'key', 'feature': 'text', 'value': 'number'},
+            'key': ['customer_id', 'feature'],
             'required': ['customer_id', 'feature', 'value'],
         },
         'campaign_responses': {
             'columns': {'customer_id': 'key', 'campaign': 'text', 'accepted': 'number'},
+            'key': ['customer_id', 'campaign'],
             'required': ['customer_id', 'campaign', 'accepted'],
         },
         'transactions': {

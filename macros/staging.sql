@@ -3,7 +3,7 @@
 
   collapse_exact_duplicates: one row per distinct raw row, with `copies` (how many times it
   appeared), `empty_fields` (how many of its fields are empty) and `raw_values` (the raw row as one
-  structured value; only rejected rows keep it, as JSON text in raw_record). Rows are grouped as
+  structured value; rejected rows also get it as JSON text in raw_record). Rows are grouped as
   the input gives them, some columns still in the file's own types (native_types, from
   input_native_types), and every column becomes text after the grouping. raw_values keeps the
   grouped values in those types, which are far cheaper to store than their text; they become
@@ -46,7 +46,7 @@
   A column of collapse_exact_duplicates' rows parsed to type_name, null where it does not parse.
   A column the file holds as a number, date or boolean is cast from its own value in raw_values
   where that gives exactly what parsing its text gives; the text round trip was a third of
-  base_order_items_checked's time at 1M customers. Elsewhere (a double into an integer rounds
+  the order-line staging's time at 1M customers. Elsewhere (a double into an integer rounds
   half to even, its text half away from zero; a float's text is shorter than its value) the text
   is parsed. Native types only come from files DuckDB reads, so try_cast is safe to spell here.
 -#}
@@ -76,117 +76,100 @@
 
 
 {#-
-  The body of a base_* model: the rows of its base_*_checked model, each with its final
-  rejection reason (its own defect, else duplicate_key_conflict when another row with the same
-  key wins), and raw_record for rejected rows. The checked rows are stored first because a query
-  that collapses, checks and ranks at once makes DuckDB keep every checked row in a temporary
-  buffer (a CTE read three times); read from a table, they are scanned three times instead.
+  The last steps of a base_* model, after `relation` (its parsed rows with row_rejection_reason,
+  their own defect): rejection_reason, for now that defect, and for rejected rows record_key (the
+  raw key text; key parts joined by '-') and raw_record (the raw row as JSON text). Key conflicts
+  are settled afterwards in place (settle_key_conflicts). Serialising every row cost a third of
+  the model's time at scale: only rejected rows are.
 -#}
-{% macro resolve_key_conflicts(entity, key_columns) -%}
-{%- set columns = input_columns(entity) -%}
-with
-
-checked as {{ inline_cte() }} (
-    select * from {{ ref('base_' ~ entity ~ '_checked') }}
-),
-
-conflicting_keys as (
-    {{ keys_with_several_rows('checked', key_columns) }}
-),
-
-validated as (
-    {{ rejection_after_key_conflicts('checked', 'conflicting_keys', key_columns, columns) }}
-),
-
--- serialising every row cost a third of the model's time at scale: only rejected rows are
-rejected_texts as (
+{% macro with_rejection_text(relation, entity) -%}
     select
-        {{ star_except(['raw_values']) }},
-        case when rejection_reason is not null then {{ raw_values_text('raw_values', columns) }} end
-            as raw_text
-    from validated
-)
-
-select
-    {{ base_columns(key_columns) }}
-from rejected_texts
+        *,
+        row_rejection_reason as rejection_reason,
+        case when row_rejection_reason is not null then
+            {{ raw_values_text('raw_values', input_columns(entity)) }}
+        end as raw_text
+    from {{ relation }}
 {%- endmacro %}
 
-
-{#-
-  Keys held by more than one distinct row: the only rows whose winner must be chosen. Ranking just
-  these, not every row, spares a sort of the whole table (a fifth of the model's time at scale).
--#}
-{% macro keys_with_several_rows(relation, key_columns) -%}
-    select {{ key_columns | join(", ") }}
-    from {{ relation }}
-    group by {{ key_columns | join(", ") }}
-    having count(*) > 1
+{% macro base_columns(entity) -%}
+    {{ star_except(['raw_text']) }},
+    case when raw_text is not null then {{ record_key_text(entity, 'raw_text') }} end as record_key,
+    case when raw_text is not null then {{ json_text('raw_text') }} end as raw_record
 {%- endmacro %}
 
-
-{#-
-  `relation`'s rows with their final rejection reason: their own defect, else
-  duplicate_key_conflict when another row with the same key wins. The winner: usable rows first,
-  then the most complete row (fewest empty fields), then the smallest raw values compared column
-  by column as text, so the choice never depends on load order or on the file's types. A row
-  with a null key part always has its own defect, so it never needs ranking.
--#}
-{% macro rejection_after_key_conflicts(relation, conflicts, key_columns, columns, row_reason_column='row_rejection_reason') -%}
-    {%- set matches_conflict -%}
-        {%- for column in key_columns -%}
-            {{ relation }}.{{ column }} = {{ conflicts }}.{{ column }}{{ " and " if not loop.last }}
-        {%- endfor -%}
-    {%- endset %}
-    select
-        {{ relation }}.*,
-        {{ relation }}.{{ row_reason_column }} as rejection_reason
-    from {{ relation }}
-    left join {{ conflicts }}
-        on {{ matches_conflict }}
-    where {{ conflicts }}.{{ key_columns[0] }} is null
-
-    union all
-
-    select
-        {{ relation }}.*,
-        coalesce(
-            {{ relation }}.{{ row_reason_column }},
-            case
-                when row_number() over (
-                    partition by
-                        {%- for column in key_columns %}
-                        {{ relation }}.{{ column }}{{ "," if not loop.last }}
-                        {%- endfor %}
-                    order by
-                        case when {{ relation }}.{{ row_reason_column }} is null then 0 else 1 end,
-                        {{ relation }}.empty_fields,
-                        {{ raw_values_text(relation ~ '.raw_values', columns) }}
-                ) > 1 then 'duplicate_key_conflict'
-            end
-        ) as rejection_reason
-    from {{ relation }}
-    inner join {{ conflicts }}
-        on {{ matches_conflict }}
-{%- endmacro %}
-
-
-{#-
-  The final columns of a base_* model from rows with raw_text (the raw row as text, null for
-  usable rows): everything else, and for rejected rows record_key (the raw key text; key parts
-  joined by '-') and raw_record (the raw row as JSON text).
--#}
-{% macro base_columns(key_columns) -%}
+{#- The raw key text of a row from its raw values as text; key parts joined by '-'. -#}
+{% macro record_key_text(entity, raw_text) -%}
+    {%- set key_columns = input_contract()[entity]['key'] -%}
     {%- set key_parts = [] -%}
     {%- for column in key_columns -%}
         {%- if key_columns | length == 1 -%}
-            {%- do key_parts.append('raw_text.' ~ column) -%}
+            {%- do key_parts.append(raw_text ~ '.' ~ column) -%}
         {%- else -%}
-            {%- do key_parts.append("coalesce(raw_text." ~ column ~ ", '')") -%}
+            {%- do key_parts.append("coalesce(" ~ raw_text ~ "." ~ column ~ ", '')") -%}
             {%- if not loop.last %}{% do key_parts.append("'-'") %}{% endif -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ star_except(['raw_text']) }},
-    case when raw_text is not null then {{ dbt.concat(key_parts) }} end as record_key,
-    case when raw_text is not null then {{ json_text('raw_text') }} end as raw_record
+    {{ dbt.concat(key_parts) }}
+{%- endmacro %}
+
+
+{#-
+  A base_* model's post-hook: among distinct rows sharing a key (input_contract's `key`), one
+  wins and the others are rejected as duplicate_key_conflict. The winner: usable rows first, then
+  the most complete row (fewest empty fields), then the smallest raw values compared column by
+  column as text, so the choice never depends on load order or on the file's types. A row with
+  its own defect keeps it. Only keys held by several rows are ranked (ranking every row sorted the
+  whole table), and only the losers are rewritten: settling conflicts in a second copy of the
+  table cost as much as the first at scale.
+-#}
+{% macro settle_key_conflicts(entity) -%}
+    {%- set key_columns = input_contract()[entity]['key'] -%}
+    {%- set keys = key_columns | join(", ") -%}
+    update {{ this }} as base
+    set
+        rejection_reason = 'duplicate_key_conflict',
+        record_key = {{ record_key_text(entity, 'losers.raw_text') }},
+        raw_record = {{ json_text('losers.raw_text') }}
+    from (
+        select
+            {{ keys }},
+            raw_values,
+            {{ raw_values_text('raw_values', input_columns(entity)) }} as raw_text
+        from (
+            select
+                {%- for column in key_columns %}
+                candidate.{{ column }},
+                {%- endfor %}
+                candidate.raw_values,
+                candidate.row_rejection_reason,
+                row_number() over (
+                    partition by
+                        {%- for column in key_columns %}
+                        candidate.{{ column }}{{ "," if not loop.last }}
+                        {%- endfor %}
+                    order by
+                        case when candidate.row_rejection_reason is null then 0 else 1 end,
+                        candidate.empty_fields,
+                        {{ raw_values_text('candidate.raw_values', input_columns(entity)) }}
+                ) as key_rank
+            from {{ this }} as candidate
+            inner join (
+                select {{ keys }}
+                from {{ this }}
+                group by {{ keys }}
+                having count(*) > 1
+            ) as conflicting_keys
+                on
+                    {%- for column in key_columns %}
+                    candidate.{{ column }} = conflicting_keys.{{ column }}{{ " and" if not loop.last }}
+                    {%- endfor %}
+        ) as ranked
+        where key_rank > 1 and row_rejection_reason is null
+    ) as losers
+    where
+        {%- for column in key_columns %}
+        base.{{ column }} = losers.{{ column }} and
+        {%- endfor %}
+        base.raw_values is not distinct from losers.raw_values
 {%- endmacro %}

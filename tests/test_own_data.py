@@ -259,8 +259,12 @@ def test_a_typed_parquet_file_stages_exactly_as_the_same_rows_as_text(project, t
         )
         assert result.returncode == 0, result.stdout[-4000:]
         with duckdb.connect(str(database), read_only=True) as connection:
+            # raw_values keeps each file's own types: the parsed columns must agree
             staged[kind] = connection.sql(
-                "select * from base_order_items order by order_id, product_id, quantity"
+                """
+                select * exclude (raw_values)
+                from base_order_items order by order_id, product_id, quantity
+                """
             ).fetchall()
     assert staged["parquet"] == staged["csv"]
     with duckdb.connect(str(tmp_path / "parquet.duckdb"), read_only=True) as connection:

@@ -1,2 +1,52 @@
--- one row per distinct raw campaign response: parsed, with the reason it cannot be used
-{{ resolve_key_conflicts('campaign_responses', ['customer_id', 'campaign']) }}
+-- one row per distinct raw campaign response: parsed, with the reason it cannot be used (null if
+-- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
+{{ config(post_hook="{{ settle_key_conflicts('campaign_responses') }}") }}
+{% set raw_columns = input_columns('campaign_responses') %}
+{% set native_types = input_native_types('campaign_responses') %}
+
+with
+
+source as (
+    select * from {{ input_relation('campaign_responses') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+),
+
+parsed as (
+    select
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        trim(campaign) as campaign,
+        {{ parse_raw('accepted', 'integer', native_types) }} as accepted,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.customer_id is null then 'invalid_customer_id'
+            when nullif(parsed.campaign, '') is null then 'missing_campaign'
+            when coalesce(parsed.accepted, -1) not in (0, 1) then 'accepted_not_0_or_1'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+),
+
+rejection_texts as (
+    {{ with_rejection_text('checked', 'campaign_responses') }}
+)
+
+select
+    {{ base_columns('campaign_responses') }}
+from rejection_texts

@@ -1,2 +1,43 @@
--- one row per distinct raw campaign row: parsed, with the reason it cannot be used (null if usable)
-{{ resolve_key_conflicts('campaigns', ['campaign_id']) }}
+-- one row per distinct raw campaign row: parsed, with the reason it cannot be used (null if
+-- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
+{{ config(post_hook="{{ settle_key_conflicts('campaigns') }}") }}
+{% set raw_columns = input_columns('campaigns') %}
+{% set native_types = input_native_types('campaigns') %}
+
+with
+
+source as (
+    select * from {{ input_relation('campaigns') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+),
+
+parsed as (
+    select
+        {{ parse_raw('campaign_id', 'bigint', native_types) }} as campaign_id,
+        trim(campaign_name) as campaign_name,
+        {{ parse_raw('sent_at', 'timestamp', native_types) }} as sent_at,
+        trim(subject) as subject,
+        coalesce({{ parse_raw('cost', 'double', native_types) }}, 0) as cost,
+        nullif(trim(experiment_id), '') as experiment_id,
+        nullif(lower(trim(variant)), '') as variant,
+        {{ parse_raw('planned_share', 'double', native_types) }} as planned_share,
+        raw_values,
+        empty_fields,
+        copies,
+        case
+            when {{ parse_raw('campaign_id', 'bigint', native_types) }} is null then 'invalid_campaign_id'
+            when {{ parse_raw('sent_at', 'timestamp', native_types) }} is null then 'unparseable_sent_at'
+        end as row_rejection_reason
+    from distinct_rows
+),
+
+rejection_texts as (
+    {{ with_rejection_text('parsed', 'campaigns') }}
+)
+
+select
+    {{ base_columns('campaigns') }}
+from rejection_texts

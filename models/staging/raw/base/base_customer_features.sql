@@ -1,2 +1,52 @@
--- one row per distinct raw customer feature value: parsed, with the reason it cannot be used
-{{ resolve_key_conflicts('customer_features', ['customer_id', 'feature']) }}
+-- one row per distinct raw customer feature value: parsed, with the reason it cannot be used (null if
+-- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
+{{ config(post_hook="{{ settle_key_conflicts('customer_features') }}") }}
+{% set raw_columns = input_columns('customer_features') %}
+{% set native_types = input_native_types('customer_features') %}
+
+with
+
+source as (
+    select * from {{ input_relation('customer_features') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+),
+
+parsed as (
+    select
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        lower(trim(feature)) as feature,
+        {{ parse_raw('value', 'double', native_types) }} as feature_value,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.customer_id is null then 'invalid_customer_id'
+            when nullif(parsed.feature, '') is null then 'missing_feature'
+            when parsed.feature_value is null then 'unparseable_value'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+),
+
+rejection_texts as (
+    {{ with_rejection_text('checked', 'customer_features') }}
+)
+
+select
+    {{ base_columns('customer_features') }}
+from rejection_texts

@@ -1,2 +1,48 @@
--- one row per distinct raw customer row: parsed, with the reason it cannot be used (null if usable)
-{{ resolve_key_conflicts('customers', ['customer_id']) }}
+-- one row per distinct raw customer row: parsed, with the reason it cannot be used (null if
+-- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
+{{ config(post_hook="{{ settle_key_conflicts('customers') }}") }}
+{% set raw_columns = input_columns('customers') %}
+{% set native_types = input_native_types('customers') %}
+
+with
+
+source as (
+    select * from {{ input_relation('customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+),
+
+parsed as (
+    select
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        trim(first_name) as first_name,
+        trim(last_name) as last_name,
+        lower(trim(email)) as email,
+        {{ parse_raw('birth_year', 'integer', native_types) }} as birth_year,
+        upper(trim(gender)) as gender,
+        trim(education) as education,
+        trim(marital_status) as marital_status,
+        {{ parse_raw('income', 'double', native_types) }} as income,
+        {{ parse_raw('kids_at_home', 'integer', native_types) }} as kids_at_home,
+        {{ parse_raw('teens_at_home', 'integer', native_types) }} as teens_at_home,
+        {{ parse_raw('signup_date', 'date', native_types) }} as signup_date,
+        upper(trim(country)) as country,
+        coalesce({{ parse_raw('email_opt_in', 'boolean', native_types) }}, false) as email_opt_in,
+        raw_values,
+        empty_fields,
+        copies,
+        case
+            when {{ parse_raw('customer_id', 'bigint', native_types) }} is null then 'invalid_customer_id'
+        end as row_rejection_reason
+    from distinct_rows
+),
+
+rejection_texts as (
+    {{ with_rejection_text('parsed', 'customers') }}
+)
+
+select
+    {{ base_columns('customers') }}
+from rejection_texts

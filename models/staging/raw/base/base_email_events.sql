@@ -1,2 +1,70 @@
--- one row per distinct raw email event: parsed, with the reason it cannot be used (null if usable)
-{{ resolve_key_conflicts('email_events', ['event_id']) }}
+-- one row per distinct raw email event: parsed, with the reason it cannot be used (null if
+-- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
+{{ config(post_hook="{{ settle_key_conflicts('email_events') }}") }}
+{% set raw_columns = input_columns('email_events') %}
+{% set native_types = input_native_types('email_events') %}
+{% set event_types = [
+    'sent', 'hard_bounce', 'soft_bounce', 'open', 'click', 'unsubscribe', 'complaint', 'forward',
+] %}
+
+with
+
+source as (
+    select * from {{ input_relation('email_events') }}
+),
+
+campaigns as (
+    select * from {{ ref('stg_campaigns') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+),
+
+parsed as (
+    select
+        {{ parse_raw('event_id', 'bigint', native_types) }} as event_id,
+        {{ parse_raw('campaign_id', 'bigint', native_types) }} as campaign_id,
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        lower(trim(email)) as email,
+        lower(trim(event_type)) as event_type,
+        {{ parse_raw('event_at', 'timestamp', native_types) }} as event_at,
+        nullif(lower(trim(link_type)), '') as link_type,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.event_id is null then 'invalid_event_id'
+            when coalesce(parsed.event_type, '') not in (
+                    {%- for event_type in event_types %}
+                        '{{ event_type }}'{{ "," if not loop.last }}
+                    {%- endfor %}
+                ) then 'unknown_event_type'
+            when parsed.event_at is null then 'unparseable_event_at'
+            when campaigns.campaign_id is null then 'unknown_campaign'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join campaigns
+        on parsed.campaign_id = campaigns.campaign_id
+    left join customers
+        on parsed.customer_id = customers.customer_id
+),
+
+rejection_texts as (
+    {{ with_rejection_text('checked', 'email_events') }}
+)
+
+select
+    {{ base_columns('email_events') }}
+from rejection_texts

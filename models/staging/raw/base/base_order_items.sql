@@ -1,2 +1,66 @@
--- one row per distinct raw order line: parsed, with the reason it cannot be used (null if usable)
-{{ resolve_key_conflicts('order_items', ['order_id', 'product_id']) }}
+-- one row per distinct raw order line: parsed, with the reason it cannot be used (null if
+-- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
+{{ config(post_hook="{{ settle_key_conflicts('order_items') }}") }}
+{% set raw_columns = input_columns('order_items') %}
+{% set native_types = input_native_types('order_items') %}
+
+with
+
+source as (
+    select * from {{ input_relation('order_items') }}
+),
+
+orders as (
+    select * from {{ ref('stg_orders') }}
+),
+
+products as (
+    select * from {{ ref('stg_products') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+),
+
+parsed as (
+    select
+        {{ parse_raw('order_id', 'bigint', native_types) }} as order_id,
+        {{ parse_raw('product_id', 'bigint', native_types) }} as product_id,
+        {{ parse_raw('quantity', 'integer', native_types) }} as quantity,
+        {{ parse_raw('unit_price', 'double', native_types) }} as unit_price,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.order_id is null then 'invalid_order_id'
+            when parsed.product_id is null then 'invalid_product_id'
+            when parsed.quantity is null or parsed.quantity <= 0 then 'non_positive_quantity'
+            {%- if input_has_column('order_items', 'unit_price') %}
+                when parsed.unit_price is null or parsed.unit_price <= 0 then 'non_positive_unit_price'
+            {%- endif %}
+            {#- baskets without an orders file are still baskets: rules need no order header #}
+            {%- if input_available('orders') %}
+                when orders.order_id is null then 'unknown_or_rejected_order'
+            {%- endif %}
+            when products.product_id is null then 'unknown_product'
+        end as row_rejection_reason
+    from parsed
+    left join orders
+        on parsed.order_id = orders.order_id
+    left join products
+        on parsed.product_id = products.product_id
+),
+
+rejection_texts as (
+    {{ with_rejection_text('checked', 'order_items') }}
+)
+
+select
+    {{ base_columns('order_items') }}
+from rejection_texts

@@ -1,2 +1,55 @@
--- one row per distinct raw list event: parsed, with the reason it cannot be used (null if usable)
-{{ resolve_key_conflicts('subscriptions', ['subscription_event_id']) }}
+-- one row per distinct raw list event: parsed, with the reason it cannot be used (null if
+-- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
+{{ config(post_hook="{{ settle_key_conflicts('subscriptions') }}") }}
+{% set raw_columns = input_columns('subscriptions') %}
+{% set native_types = input_native_types('subscriptions') %}
+
+with
+
+source as (
+    select * from {{ input_relation('subscriptions') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+),
+
+parsed as (
+    select
+        {{ parse_raw('subscription_event_id', 'bigint', native_types) }} as subscription_event_id,
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        lower(trim(email)) as email,
+        lower(trim(event_type)) as event_type,
+        {{ parse_raw('event_at', 'timestamp', native_types) }} as event_at,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.subscription_event_id is null then 'invalid_subscription_event_id'
+            when coalesce(parsed.event_type, '') not in ('subscribe', 'unsubscribe', 'complaint')
+                then 'unknown_event_type'
+            when parsed.event_at is null then 'unparseable_event_at'
+            when customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+),
+
+rejection_texts as (
+    {{ with_rejection_text('checked', 'subscriptions') }}
+)
+
+select
+    {{ base_columns('subscriptions') }}
+from rejection_texts

@@ -1,2 +1,57 @@
--- one row per distinct raw web session: parsed, with the reason it cannot be used (null if usable)
-{{ resolve_key_conflicts('web_sessions', ['session_id']) }}
+-- one row per distinct raw web session: parsed, with the reason it cannot be used (null if
+-- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
+{{ config(post_hook="{{ settle_key_conflicts('web_sessions') }}") }}
+{% set raw_columns = input_columns('web_sessions') %}
+{% set native_types = input_native_types('web_sessions') %}
+
+with
+
+source as (
+    select * from {{ input_relation('web_sessions') }}
+),
+
+customers as (
+    select * from {{ ref('stg_customers') }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+),
+
+parsed as (
+    select
+        {{ parse_raw('session_id', 'bigint', native_types) }} as session_id,
+        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        {{ parse_raw('started_at', 'timestamp', native_types) }} as started_at,
+        {{ parse_raw('pages_viewed', 'integer', native_types) }} as pages_viewed,
+        nullif(lower(trim(traffic_source)), '') as traffic_source,
+        nullif(lower(trim(device)), '') as device,
+        -- an empty customer_id is an anonymous session, not a defect
+        nullif(trim(customer_id), '') is not null as has_customer_reference,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+checked as (
+    select
+        parsed.*,
+        case
+            when parsed.session_id is null then 'invalid_session_id'
+            when parsed.started_at is null then 'unparseable_started_at'
+            when parsed.pages_viewed is null or parsed.pages_viewed < 1 then 'non_positive_pages_viewed'
+            when parsed.has_customer_reference and customers.customer_id is null then 'unknown_customer'
+        end as row_rejection_reason
+    from parsed
+    left join customers
+        on parsed.customer_id = customers.customer_id
+),
+
+rejection_texts as (
+    {{ with_rejection_text('checked', 'web_sessions') }}
+)
+
+select
+    {{ base_columns('web_sessions') }}
+from rejection_texts

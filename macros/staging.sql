@@ -50,6 +50,17 @@
   half to even, its text half away from zero; a float's text is shorter than its value) the text
   is parsed. Native types only come from files DuckDB reads, so try_cast is safe to spell here.
 -#}
+{#- Whether a column of collapse_exact_duplicates' rows is empty; a natively typed value is
+    never blank, so only its null needs testing. -#}
+{% macro raw_is_empty(column, native_types={}) -%}
+    {%- if column in native_types -%}
+        raw_values.{{ column }} is null
+    {%- else -%}
+        nullif(trim({{ column }}), '') is null
+    {%- endif -%}
+{%- endmacro %}
+
+
 {% macro parse_raw(column, type_name, native_types={}) -%}
     {%- set file_type = native_types.get(column, 'VARCHAR') -%}
     {%- set exact_numbers = [

@@ -27,7 +27,7 @@ parsed as (
         nullif(lower(trim(traffic_source)), '') as traffic_source,
         nullif(lower(trim(device)), '') as device,
         -- an empty customer_id is an anonymous session, not a defect
-        nullif(trim(customer_id), '') is not null as has_customer_reference,
+        not {{ raw_is_empty('customer_id', native_types) }} as has_customer_reference,
         raw_values,
         empty_fields,
         copies

@@ -86,30 +86,8 @@
 {%- endmacro %}
 
 
-{#-
-  The last steps of a base_* model, after `relation` (its parsed rows with row_rejection_reason,
-  their own defect): rejection_reason, for now that defect, and for rejected rows record_key (the
-  raw key text; key parts joined by '-') and raw_record (the raw row as JSON text). Key conflicts
-  are settled afterwards in place (settle_key_conflicts). Serialising every row cost a third of
-  the model's time at scale: only rejected rows are.
--#}
-{% macro with_rejection_text(relation, entity) -%}
-    select
-        *,
-        row_rejection_reason as rejection_reason,
-        case when row_rejection_reason is not null then
-            {{ raw_values_text('raw_values', input_columns(entity)) }}
-        end as raw_text
-    from {{ relation }}
-{%- endmacro %}
-
-{% macro base_columns(entity) -%}
-    {{ star_except(['raw_text']) }},
-    case when raw_text is not null then {{ record_key_text(entity, 'raw_text') }} end as record_key,
-    case when raw_text is not null then {{ json_text('raw_text') }} end as raw_record
-{%- endmacro %}
-
-{#- The raw key text of a row from its raw values as text; key parts joined by '-'. -#}
+{#- The raw key text of a row (dq_rejected_rows) from its raw values as text; key parts joined
+    by '-'. -#}
 {% macro record_key_text(entity, raw_text) -%}
     {%- set key_columns = input_contract()[entity]['key'] -%}
     {%- set key_parts = [] -%}
@@ -138,49 +116,41 @@
     {%- set key_columns = input_contract()[entity]['key'] -%}
     {%- set keys = key_columns | join(", ") -%}
     update {{ this }} as base
-    set
-        rejection_reason = 'duplicate_key_conflict',
-        record_key = {{ record_key_text(entity, 'losers.raw_text') }},
-        raw_record = {{ json_text('losers.raw_text') }}
+    set rejection_reason = 'duplicate_key_conflict'
     from (
         select
-            {{ keys }},
-            raw_values,
-            {{ raw_values_text('raw_values', input_columns(entity)) }} as raw_text
-        from (
-            select
-                {%- for column in key_columns %}
-                candidate.{{ column }},
-                {%- endfor %}
-                candidate.raw_values,
-                candidate.row_rejection_reason,
-                row_number() over (
-                    partition by
-                        {%- for column in key_columns %}
-                        candidate.{{ column }}{{ "," if not loop.last }}
-                        {%- endfor %}
-                    order by
-                        case when candidate.row_rejection_reason is null then 0 else 1 end,
-                        candidate.empty_fields,
-                        {{ raw_values_text('candidate.raw_values', input_columns(entity)) }}
-                ) as key_rank
-            from {{ this }} as candidate
-            inner join (
-                select {{ keys }}
-                from {{ this }}
-                group by {{ keys }}
-                having count(*) > 1
-            ) as conflicting_keys
-                on
+            {%- for column in key_columns %}
+            candidate.{{ column }},
+            {%- endfor %}
+            candidate.raw_values,
+            candidate.rejection_reason,
+            row_number() over (
+                partition by
                     {%- for column in key_columns %}
-                    candidate.{{ column }} = conflicting_keys.{{ column }}{{ " and" if not loop.last }}
+                    candidate.{{ column }}{{ "," if not loop.last }}
                     {%- endfor %}
-        ) as ranked
-        where key_rank > 1 and row_rejection_reason is null
-    ) as losers
+                order by
+                    case when candidate.rejection_reason is null then 0 else 1 end,
+                    candidate.empty_fields,
+                    {{ raw_values_text('candidate.raw_values', input_columns(entity)) }}
+            ) as key_rank
+        from {{ this }} as candidate
+        inner join (
+            select {{ keys }}
+            from {{ this }}
+            group by {{ keys }}
+            having count(*) > 1
+        ) as conflicting_keys
+            on
+                {%- for column in key_columns %}
+                candidate.{{ column }} = conflicting_keys.{{ column }}{{ " and" if not loop.last }}
+                {%- endfor %}
+    ) as ranked
     where
+        ranked.key_rank > 1
+        and ranked.rejection_reason is null
         {%- for column in key_columns %}
-        base.{{ column }} = losers.{{ column }} and
+        and base.{{ column }} = ranked.{{ column }}
         {%- endfor %}
-        base.raw_values is not distinct from losers.raw_values
+        and base.raw_values is not distinct from ranked.raw_values
 {%- endmacro %}

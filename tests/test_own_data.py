@@ -253,7 +253,7 @@ def test_a_typed_parquet_file_stages_exactly_as_the_same_rows_as_text(project, t
             config,
             database,
             "--select",
-            "+base_order_items",
+            "+dq_rejected_rows",
             "--indirect-selection",
             "cautious",
         )
@@ -270,11 +270,17 @@ def test_a_typed_parquet_file_stages_exactly_as_the_same_rows_as_text(project, t
     with duckdb.connect(str(tmp_path / "parquet.duckdb"), read_only=True) as connection:
         outcome = connection.sql(
             """
-            select order_id, product_id, quantity, copies, rejection_reason, raw_record
+            select order_id, product_id, quantity, copies, rejection_reason
             from base_order_items order by order_id, product_id, quantity
             """
         ).fetchall()
-    assert [row[:5] for row in outcome] == [
+        rejected = connection.sql(
+            """
+            select record_key, reason, raw_record from dq_rejected_rows
+            where source_table = 'raw_order_items' order by record_key, raw_record
+            """
+        ).fetchall()
+    assert outcome == [
         (1, 10, 2, 2, None),
         (1, 11, 1, 1, None),
         (2, 10, 3, 1, None),
@@ -283,7 +289,12 @@ def test_a_typed_parquet_file_stages_exactly_as_the_same_rows_as_text(project, t
         (4, 10, 9, 1, "duplicate_key_conflict"),
         (4, 10, 10, 1, None),
     ]
-    assert '"unit_price":"2.50"' in outcome[3][5]
+    assert [row[:2] for row in rejected] == [
+        ("2-10", "duplicate_key_conflict"),
+        ("3-12", "non_positive_quantity"),
+        ("4-10", "duplicate_key_conflict"),
+    ]
+    assert '"quantity":"5"' in rejected[0][2] and '"unit_price":"2.50"' in rejected[0][2]
 
 
 def test_float_columns_of_a_parquet_file_parse_as_their_text(project, tmp_path):

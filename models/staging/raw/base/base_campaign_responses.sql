@@ -37,16 +37,10 @@ checked as (
             when nullif(parsed.campaign, '') is null then 'missing_campaign'
             when coalesce(parsed.accepted, -1) not in (0, 1) then 'accepted_not_0_or_1'
             when customers.customer_id is null then 'unknown_customer'
-        end as row_rejection_reason
+        end as rejection_reason
     from parsed
     left join customers
         on parsed.customer_id = customers.customer_id
-),
-
-rejection_texts as (
-    {{ with_rejection_text('checked', 'campaign_responses') }}
 )
 
-select
-    {{ base_columns('campaign_responses') }}
-from rejection_texts
+select * from checked

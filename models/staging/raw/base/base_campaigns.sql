@@ -30,14 +30,8 @@ parsed as (
         case
             when {{ parse_raw('campaign_id', 'bigint', native_types) }} is null then 'invalid_campaign_id'
             when {{ parse_raw('sent_at', 'timestamp', native_types) }} is null then 'unparseable_sent_at'
-        end as row_rejection_reason
+        end as rejection_reason
     from distinct_rows
-),
-
-rejection_texts as (
-    {{ with_rejection_text('parsed', 'campaigns') }}
 )
 
-select
-    {{ base_columns('campaigns') }}
-from rejection_texts
+select * from parsed

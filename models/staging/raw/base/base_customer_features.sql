@@ -37,16 +37,10 @@ checked as (
             when nullif(parsed.feature, '') is null then 'missing_feature'
             when parsed.feature_value is null then 'unparseable_value'
             when customers.customer_id is null then 'unknown_customer'
-        end as row_rejection_reason
+        end as rejection_reason
     from parsed
     left join customers
         on parsed.customer_id = customers.customer_id
-),
-
-rejection_texts as (
-    {{ with_rejection_text('checked', 'customer_features') }}
 )
 
-select
-    {{ base_columns('customer_features') }}
-from rejection_texts
+select * from checked

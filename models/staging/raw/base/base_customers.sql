@@ -35,14 +35,8 @@ parsed as (
         copies,
         case
             when {{ parse_raw('customer_id', 'bigint', native_types) }} is null then 'invalid_customer_id'
-        end as row_rejection_reason
+        end as rejection_reason
     from distinct_rows
-),
-
-rejection_texts as (
-    {{ with_rejection_text('parsed', 'customers') }}
 )
 
-select
-    {{ base_columns('customers') }}
-from rejection_texts
+select * from parsed

@@ -53,18 +53,12 @@ checked as (
             when parsed.event_at is null then 'unparseable_event_at'
             when campaigns.campaign_id is null then 'unknown_campaign'
             when customers.customer_id is null then 'unknown_customer'
-        end as row_rejection_reason
+        end as rejection_reason
     from parsed
     left join campaigns
         on parsed.campaign_id = campaigns.campaign_id
     left join customers
         on parsed.customer_id = customers.customer_id
-),
-
-rejection_texts as (
-    {{ with_rejection_text('checked', 'email_events') }}
 )
 
-select
-    {{ base_columns('email_events') }}
-from rejection_texts
+select * from checked

@@ -49,18 +49,12 @@ checked as (
                 when orders.order_id is null then 'unknown_or_rejected_order'
             {%- endif %}
             when products.product_id is null then 'unknown_product'
-        end as row_rejection_reason
+        end as rejection_reason
     from parsed
     left join orders
         on parsed.order_id = orders.order_id
     left join products
         on parsed.product_id = products.product_id
-),
-
-rejection_texts as (
-    {{ with_rejection_text('checked', 'order_items') }}
 )
 
-select
-    {{ base_columns('order_items') }}
-from rejection_texts
+select * from checked

@@ -42,16 +42,10 @@ checked as (
             when {{ dbt.cast('parsed.ordered_at', type_date()) }} > {{ future_cutoff }}
                 then 'future_ordered_at'
             when customers.customer_id is null then 'unknown_customer'
-        end as row_rejection_reason
+        end as rejection_reason
     from parsed
     left join customers
         on parsed.customer_id = customers.customer_id
-),
-
-rejection_texts as (
-    {{ with_rejection_text('checked', 'orders') }}
 )
 
-select
-    {{ base_columns('orders') }}
-from rejection_texts
+select * from checked

@@ -26,14 +26,8 @@ parsed as (
         case
             when {{ parse_raw('product_id', 'bigint', native_types) }} is null then 'invalid_product_id'
             when nullif(trim(category), '') is null then 'missing_category'
-        end as row_rejection_reason
+        end as rejection_reason
     from distinct_rows
-),
-
-rejection_texts as (
-    {{ with_rejection_text('parsed', 'products') }}
 )
 
-select
-    {{ base_columns('products') }}
-from rejection_texts
+select * from parsed

@@ -40,16 +40,10 @@ checked as (
                 then 'unknown_event_type'
             when parsed.event_at is null then 'unparseable_event_at'
             when customers.customer_id is null then 'unknown_customer'
-        end as row_rejection_reason
+        end as rejection_reason
     from parsed
     left join customers
         on parsed.customer_id = customers.customer_id
-),
-
-rejection_texts as (
-    {{ with_rejection_text('checked', 'subscriptions') }}
 )
 
-select
-    {{ base_columns('subscriptions') }}
-from rejection_texts
+select * from checked

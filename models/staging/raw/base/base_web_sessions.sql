@@ -42,16 +42,10 @@ checked as (
             when parsed.started_at is null then 'unparseable_started_at'
             when parsed.pages_viewed is null or parsed.pages_viewed < 1 then 'non_positive_pages_viewed'
             when parsed.has_customer_reference and customers.customer_id is null then 'unknown_customer'
-        end as row_rejection_reason
+        end as rejection_reason
     from parsed
     left join customers
         on parsed.customer_id = customers.customer_id
-),
-
-rejection_texts as (
-    {{ with_rejection_text('checked', 'web_sessions') }}
 )
 
-select
-    {{ base_columns('web_sessions') }}
-from rejection_texts
+select * from checked

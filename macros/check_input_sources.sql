@@ -95,14 +95,23 @@
 {% endmacro %}
 
 
-{#- One query per file: for each date and number column, how many filled values do not parse. -#}
+{#- One query per file: for each date and number column, how many filled values do not parse. A
+    column the file already holds as numbers (a number) or as dates or timestamps (a date) always
+    parses and is not read: at 1M customers these checks took 3 s, mostly casting such values to
+    text and back. -#}
 {% macro input_check_values(entity, spec, contract) %}
     {%- set mapping = spec.get('columns') or {} -%}
-    {%- set present = input_file_columns(spec) -%}
+    {%- set types = input_file_column_types(spec) -%}
+    {%- set numbers = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT',
+        'USMALLINT', 'UINTEGER', 'UBIGINT', 'FLOAT', 'DOUBLE'] -%}
     {%- set checked = [] -%}
-    {%- for column, kind in contract['columns'].items()
-        if kind in ('date', 'number') and mapping.get(column, column) in present -%}
-        {%- do checked.append((column, kind)) -%}
+    {%- for column, kind in contract['columns'].items() if mapping.get(column, column) in types -%}
+        {%- set file_type = types[mapping.get(column, column)] -%}
+        {%- set parses_already = (kind == 'number' and (file_type in numbers
+            or file_type.startswith('DECIMAL'))) or (kind == 'date' and file_type in ['DATE', 'TIMESTAMP']) -%}
+        {%- if kind in ('date', 'number') and not parses_already -%}
+            {%- do checked.append((column, kind)) -%}
+        {%- endif -%}
     {%- endfor -%}
     {%- if not checked -%}
         {{ return('') }}

@@ -42,14 +42,6 @@
 {%- endmacro %}
 
 
-{#-
-  A column of collapse_exact_duplicates' rows parsed to type_name, null where it does not parse.
-  A column the file holds as a number, date or boolean is cast from its own value in raw_values
-  where that gives exactly what parsing its text gives; the text round trip was a third of
-  the order-line staging's time at 1M customers. Elsewhere (a double into an integer rounds
-  half to even, its text half away from zero; a float's text is shorter than its value) the text
-  is parsed. Native types only come from files DuckDB reads, so try_cast is safe to spell here.
--#}
 {#- Whether a column of collapse_exact_duplicates' rows is empty; a natively typed value is
     never blank, so only its null needs testing. -#}
 {% macro raw_is_empty(column, native_types={}) -%}
@@ -61,6 +53,14 @@
 {%- endmacro %}
 
 
+{#-
+  A column of collapse_exact_duplicates' rows parsed to type_name, null where it does not parse.
+  A column the file holds as a number, date or boolean is cast from its own value in raw_values
+  where that gives exactly what parsing its text gives; the text round trip was a third of
+  the order-line staging's time at 1M customers. Elsewhere (a double into an integer rounds
+  half to even, its text half away from zero; a float's text is shorter than its value) the text
+  is parsed. Native types only come from files DuckDB reads, so try_cast is safe to spell here.
+-#}
 {% macro parse_raw(column, type_name, native_types={}) -%}
     {%- set file_type = native_types.get(column, 'VARCHAR') -%}
     {%- set exact_numbers = [

@@ -97,19 +97,6 @@
 {%- endmacro %}
 
 
-{#- Every column of the current relation but the given ones. -#}
-{% macro star_except(columns) -%}
-    {{ return(adapter.dispatch('star_except', 'customer_intelligence')(columns)) }}
-{%- endmacro %}
-
-{% macro default__star_except(columns) -%}
-    * except ({{ columns | join(", ") }})
-{%- endmacro %}
-
-{% macro duckdb__star_except(columns) -%}
-    * exclude ({{ columns | join(", ") }})
-{%- endmacro %}
-
 
 {% macro type_date() -%}
     {{ return(api.Column.translate_type("date")) }}

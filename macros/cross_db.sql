@@ -97,7 +97,6 @@
 {%- endmacro %}
 
 
-
 {% macro type_date() -%}
     {{ return(api.Column.translate_type("date")) }}
 {%- endmacro %}

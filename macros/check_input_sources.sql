@@ -102,8 +102,7 @@
 {% macro input_check_values(entity, spec, contract) %}
     {%- set mapping = spec.get('columns') or {} -%}
     {%- set types = input_file_column_types(spec) -%}
-    {%- set numbers = ['TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT', 'UTINYINT',
-        'USMALLINT', 'UINTEGER', 'UBIGINT', 'FLOAT', 'DOUBLE'] -%}
+    {%- set numbers = file_integer_types() + ['FLOAT', 'DOUBLE'] -%}
     {%- set checked = [] -%}
     {%- for column, kind in contract['columns'].items() if mapping.get(column, column) in types -%}
         {%- set file_type = types[mapping.get(column, column)] -%}

@@ -246,6 +246,15 @@
 {% endmacro %}
 
 
+{#- DuckDB's integer types, as a file's column types are named (describe). -#}
+{% macro file_integer_types() %}
+    {{ return([
+        'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT',
+        'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT',
+    ]) }}
+{% endmacro %}
+
+
 {#- input_native_columns of an entity read from the user's own file; none for seeds and derived
     entities, whose values are all text. -#}
 {% macro input_native_types(entity) %}

@@ -63,10 +63,7 @@
 -#}
 {% macro parse_raw(column, type_name, native_types={}) -%}
     {%- set file_type = native_types.get(column, 'VARCHAR') -%}
-    {%- set exact_numbers = [
-        'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'HUGEINT',
-        'UTINYINT', 'USMALLINT', 'UINTEGER', 'UBIGINT',
-    ] -%}
+    {%- set exact_numbers = file_integer_types() -%}
     {%- if file_type.startswith('DECIMAL') -%}
         {%- set exact_numbers = exact_numbers + [file_type] -%}
     {%- endif -%}

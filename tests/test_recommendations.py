@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from itertools import combinations
 
 import duckdb
@@ -228,3 +229,47 @@ def test_evaluation_equals_an_independent_count_of_hold_out_hits(generated_build
         np.testing.assert_allclose(
             actual[metric].sort_index(), expected[metric].sort_index(), rtol=1e-12, err_msg=metric
         )
+
+
+def test_a_smaller_evaluation_sample_takes_the_first_eligible_customers_by_hash(
+    generated_build, tmp_path
+):
+    connection, raw_dir, _ = generated_build
+    eligible = connection.sql(
+        "select distinct customer_id, md5(cast(customer_id as varchar)) as customer_hash "
+        "from int_recommendation_holdout_offers"
+    ).df()
+    sample_size = len(eligible) // 3
+    database = tmp_path / "sampled.duckdb"
+    shutil.copy(
+        connection.sql("select path from duckdb_databases() where not internal").fetchall()[0][0],
+        database,
+    )
+    # only the evaluation, on a copy of the built database: no second full build
+    result = run_dbt(
+        copy_project(tmp_path / "project", raw_dir),
+        "build",
+        "--select",
+        "int_recommendation_holdout_offers",
+        "recommendation_evaluation",
+        "--vars",
+        f"{{recommendation_evaluation_sample_size: {sample_size}}}",
+        database=database,
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+
+    with duckdb.connect(str(database), read_only=True) as rebuilt:
+        sampled = rebuilt.sql("select * from int_recommendation_holdout_offers").df()
+        evaluation = rebuilt.sql("select * from recommendation_evaluation").df()
+    expected = set(eligible.sort_values(["customer_hash", "customer_id"])["customer_id"][:sample_size])
+    full = connection.sql("select * from int_recommendation_holdout_offers").df()
+
+    assert set(sampled["customer_id"]) == expected
+    assert (evaluation["customers_evaluated"] == sample_size).all()
+    # a sampled customer's offers do not depend on who else is sampled
+    pd.testing.assert_frame_equal(
+        sampled.sort_values(["recommender", "customer_id", "rank"]).reset_index(drop=True),
+        full[full["customer_id"].isin(expected)]
+        .sort_values(["recommender", "customer_id", "rank"])
+        .reset_index(drop=True),
+    )

@@ -1,7 +1,8 @@
 -- one row per recommender, evaluated customer and rank 1-3: what the served recommender
 -- (macros/recommendations.sql) would have offered at the hold-out cutoff, trained on earlier
 -- orders only. Evaluated: customers with a segment, a purchase before the cutoff and a product
--- first bought from the cutoff up to the as-of date.
+-- first bought from the cutoff up to the as-of date; at most var
+-- recommendation_evaluation_sample_size of them, the first by a hash of customer_id.
 with
 
 segments as (
@@ -51,34 +52,62 @@ recommenders as (
     {{ served_recommender() }}
 ),
 
+-- one pass over the first purchases: whether each customer bought before the cutoff, and new
+-- products from it up to the as-of date
+customer_windows as (
+    select
+        first_purchases.customer_id,
+        max(
+            case when first_purchases.first_bought_on < holdout_window.cutoff_date then 1 else 0 end
+        ) as bought_before,
+        max(
+            case
+                when
+                    first_purchases.first_bought_on >= holdout_window.cutoff_date
+                    and first_purchases.first_bought_on < holdout_window.as_of_date
+                    then 1
+                else 0
+            end
+        ) as bought_new
+    from first_purchases
+    cross join holdout_window
+    group by first_purchases.customer_id
+),
+
+eligible_customers as (
+    select
+        segments.customer_id,
+        segments.segment_id
+    from segments
+    inner join customer_windows
+        on segments.customer_id = customer_windows.customer_id
+    where
+        customer_windows.bought_before = 1
+        and customer_windows.bought_new = 1
+),
+
+-- the same customers on every run; offers are made to these only
+customers as (
+    select
+        customer_id,
+        segment_id
+    from eligible_customers
+    order by {{ dbt.hash('customer_id') }}, customer_id
+    limit {{ required_var('recommendation_evaluation_sample_size') }}
+),
+
 customer_products as (
     select
         first_purchases.customer_id,
         first_purchases.product_id
     from first_purchases
+    inner join customers
+        on first_purchases.customer_id = customers.customer_id
     cross join holdout_window
     where first_purchases.first_bought_on < holdout_window.cutoff_date
 ),
 
-holdout_buyers as (
-    select distinct first_purchases.customer_id
-    from first_purchases
-    cross join holdout_window
-    where
-        first_purchases.first_bought_on >= holdout_window.cutoff_date
-        and first_purchases.first_bought_on < holdout_window.as_of_date
-),
-
-customers as (
-    select
-        segments.customer_id,
-        segments.segment_id
-    from segments
-    inner join holdout_buyers
-        on segments.customer_id = holdout_buyers.customer_id
-),
-
--- evaluated customers also bought before the cutoff
+-- every sampled customer bought before the cutoff: all of them get offers
 {{ recommendation_offer_ctes(buyers_only=true) }}
 
 select

@@ -1,4 +1,4 @@
--- one row per clean order: its amount, item counts and whether it counts as revenue
+-- one row per clean order: its amount, largest line quantity and whether it counts as revenue
 with
 
 orders as (
@@ -12,8 +12,6 @@ order_items as (
 item_totals as (
     select
         order_id,
-        count(*) as line_count,
-        sum(quantity) as item_quantity,
         max(quantity) as max_line_quantity,
         {{ sum_money('line_amount') }} as order_amount
     from order_items
@@ -29,8 +27,6 @@ totalled as (
         orders.channel,
         orders.order_status,
         orders.discount_used,
-        coalesce(item_totals.line_count, 0) as line_count,
-        coalesce(item_totals.item_quantity, 0) as item_quantity,
         coalesce(item_totals.max_line_quantity, 0) as max_line_quantity,
         coalesce(item_totals.order_amount, 0) as order_amount,
         orders.order_status = '{{ required_var("revenue_order_status") }}'

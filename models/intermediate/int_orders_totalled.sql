@@ -1,22 +1,16 @@
--- one row per clean order: int_order_amounts with its outlier flag. The amounts are a table of
--- their own, read twice (fences, flags) without a copy: at 10M customers, totalling the lines
--- and taking the fences in one query ran out of memory within 3 GB
+-- one row per clean order: int_order_amounts with its outlier flag. A view: a stored copy of
+-- every order to add one flag took longer to write than any reader takes to compute the flag
+-- against the one-row fences
+{{ config(materialized='view') }}
+
 with
 
-order_amounts as {{ inline_cte() }} (
+order_amounts as (
     select * from {{ ref('int_order_amounts') }}
 ),
 
--- outliers are values far beyond the bulk: more than k times the 99th percentile of order amounts
--- or of line quantities. A percentile, unlike the IQR, is not fooled by legitimately wide spend.
 fences as (
-    select
-        {{ required_var('outlier_p99_multiple') }}
-        * percentile_cont(0.99) within group (order by order_amount) as order_amount_fence,
-        {{ required_var('outlier_p99_multiple') }}
-        * percentile_cont(0.99) within group (order by max_line_quantity) as line_quantity_fence
-    from order_amounts
-    where is_revenue_order
+    select * from {{ ref('int_order_outlier_fences') }}
 ),
 
 flagged as (
@@ -28,8 +22,6 @@ flagged as (
         order_amounts.channel,
         order_amounts.order_status,
         order_amounts.discount_used,
-        order_amounts.line_count,
-        order_amounts.item_quantity,
         order_amounts.max_line_quantity,
         order_amounts.order_amount,
         order_amounts.is_revenue_order,

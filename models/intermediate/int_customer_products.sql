@@ -1,4 +1,7 @@
--- one row per customer and product they bought in a revenue order
+-- one row per customer and product they bought in a revenue order. A view: a stored copy of the
+-- first purchases without their date saved readers nothing
+{{ config(materialized='view') }}
+
 with
 
 -- already one row per customer and product: reusing it saves a second pass over the order lines

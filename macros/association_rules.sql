@@ -6,9 +6,13 @@
   for candidates whose three pairs are all frequent, and each frequent triple gives the three
   rules {a, b} -> c. Rules are kept when confidence and lift reach vars basket_min_confidence and
   basket_min_lift. item_type is the SQL type of `item` (the one-item rules' null antecedent_2).
-  Used by basket_rules (products) and category_basket_rules (categories).
+  basket_orders, when given, names a CTE with one row per basket: the number of baskets is its
+  row count rather than a distinct over every (order_id, item) row, which was a third of the
+  pair counting at 1M customers.
+  Used by basket_rules (products), category_basket_rules (categories) and
+  int_recommendation_training_rules (products, training orders).
 -#}
-{% macro association_rule_ctes(item_type) %}
+{% macro association_rule_ctes(item_type, basket_orders=none) %}
 {%- set max_antecedent_items = required_var('basket_max_antecedent_items') -%}
 {%- if max_antecedent_items not in (1, 2) -%}
     {{ exceptions.raise_compiler_error(
@@ -17,8 +21,13 @@
     ) }}
 {%- endif -%}
 basket_count as (
+{%- if basket_orders %}
+    select count(*) as total_orders
+    from {{ basket_orders }}
+{%- else %}
     select count(distinct order_id) as total_orders
     from baskets
+{%- endif %}
 ),
 
 item_orders as (

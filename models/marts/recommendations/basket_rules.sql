@@ -1,10 +1,19 @@
 -- one row per product rule antecedent -> consequent: support, confidence, lift and the counts
 -- behind them (rule mining in macros/association_rules.sql)
+{#- with an orders file every clean line belongs to a clean order: its baskets are counted there #}
+{% set orders_known = input_available('orders') %}
+
 with
 
 order_items as (
     select * from {{ ref('stg_order_items') }}
 ),
+
+{% if orders_known -%}
+    basket_orders as (
+        select * from {{ ref('int_basket_orders') }}
+    ),
+{%- endif %}
 
 -- stg_order_items is already one row per order and product: no distinct over 24M lines at scale;
 -- the rule CTEs read it several times, each straight from the table
@@ -15,6 +24,6 @@ baskets as {{ inline_cte() }} (
     from order_items
 ),
 
-{{ association_rule_ctes(dbt.type_bigint()) }}
+{{ association_rule_ctes(dbt.type_bigint(), basket_orders='basket_orders' if orders_known else none) }}
 
 select * from kept

@@ -261,7 +261,8 @@ def test_a_smaller_evaluation_sample_takes_the_first_eligible_customers_by_hash(
     with duckdb.connect(str(database), read_only=True) as rebuilt:
         sampled = rebuilt.sql("select * from int_recommendation_holdout_offers").df()
         evaluation = rebuilt.sql("select * from recommendation_evaluation").df()
-    expected = set(eligible.sort_values(["customer_hash", "customer_id"])["customer_id"][:sample_size])
+    by_hash = eligible.sort_values(["customer_hash", "customer_id"])
+    expected = set(by_hash["customer_id"][:sample_size])
     full = connection.sql("select * from int_recommendation_holdout_offers").df()
 
     assert set(sampled["customer_id"]) == expected

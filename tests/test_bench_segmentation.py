@@ -58,13 +58,11 @@ def test_benchmark_sql_is_the_assignment_model_and_matches_assign_nearest():
         )
     )
 
-    feature_values = bench_segmentation.model_sql(REPO, bench_segmentation.FEATURE_VALUES_MODEL)
-    sql = bench_segmentation.model_sql(REPO, bench_segmentation.ASSIGNMENT_MODEL)
     with duckdb.connect() as connection:
         connection.register("int_customer_segmentation_features", table)
         connection.register("segment_preprocessing", preprocessing)
         connection.register("segment_centroids", centroids)
-        connection.execute(f"create view int_customer_feature_values as {feature_values}")
+        sql = bench_segmentation.model_sql(REPO, bench_segmentation.ASSIGNMENT_MODEL, connection)
         assigned = dict(connection.sql(f"select customer_id, segment_id from ({sql})").fetchall())
 
     assert "{{" not in sql

@@ -8,9 +8,9 @@ included) is its own:
 
 1. selection: ``prepare_features`` + ``select_k`` with the project's default vars;
 2. fit: ``fit_centroids`` at the chosen k on the default fit sample;
-3. SQL assignment: the models ``int_customer_feature_values`` and
-   ``int_customer_segment_assignments``, their Jinja rendered with ``ref(name)`` = ``name``,
-   run by DuckDB over tables of those names holding all rows.
+3. SQL assignment: the model ``int_customer_segment_assignments``, its Jinja rendered with
+   ``ref(name)`` = ``name`` and its feature list read from the preprocessing table, run by
+   DuckDB over tables of those names holding all rows.
 
 Seconds cover the stage's work, not loading its input.
 """
@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import jinja2
@@ -37,7 +38,6 @@ from customer_intelligence import segmentation
 from customer_intelligence.bench import peak_rss_mb
 
 STAGES = ("selection", "fit", "sql_assignment")
-FEATURE_VALUES_MODEL = Path("models/intermediate/int_customer_feature_values.sql")
 ASSIGNMENT_MODEL = Path("models/intermediate/int_customer_segment_assignments.sql")
 # Defaults of dbt_project.yml's segmentation_* vars.
 K_RANGE = range(2, 11)
@@ -68,10 +68,35 @@ def resample_features(source: pa.Table, customers: int, seed: int = 0) -> pa.Tab
     return pa.table(columns)
 
 
-def model_sql(project: Path, model: Path) -> str:
-    """A model's SQL with each ref() replaced by the bare model name."""
+class _Adapter:
+    @staticmethod
+    def quote(identifier: str) -> str:
+        return f'"{identifier}"'
+
+
+def model_sql(project: Path, model: Path, connection: duckdb.DuckDBPyConnection) -> str:
+    """A model's SQL with each ref() replaced by the bare model name, as dbt renders it when it
+    runs: run_query() asks ``connection``, which holds tables of the referenced names."""
+
+    def run_query(sql: str) -> SimpleNamespace:
+        result = connection.sql(sql)
+        rows = result.fetchall()
+        return SimpleNamespace(
+            columns=[
+                SimpleNamespace(values=lambda index=index: [row[index] for row in rows])
+                for index in range(len(result.columns))
+            ]
+        )
+
     template = (project / model).read_text()
-    return jinja2.Template(template).render(ref=lambda name: name)
+    return jinja2.Template(template).render(
+        ref=lambda name: name,
+        execute=True,
+        load_relation=lambda relation: relation,
+        run_query=run_query,
+        adapter=_Adapter,
+        type_double=lambda: "double",
+    )
 
 
 def run_stage(stage: str, workdir: Path, project: Path) -> dict[str, float]:
@@ -102,9 +127,7 @@ def run_stage(stage: str, workdir: Path, project: Path) -> dict[str, float]:
             ):
                 path = str(workdir / f"{file}.parquet")
                 connection.execute(f"create table {table} as select * from read_parquet('{path}')")
-            feature_values = model_sql(project, FEATURE_VALUES_MODEL)
-            connection.execute(f"create view int_customer_feature_values as {feature_values}")
-            sql = model_sql(project, ASSIGNMENT_MODEL)
+            sql = model_sql(project, ASSIGNMENT_MODEL, connection)
             started = time.perf_counter()
             connection.execute(f"create table assignments as {sql}")
             seconds = time.perf_counter() - started

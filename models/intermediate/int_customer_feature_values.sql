@@ -1,4 +1,7 @@
--- one row per customer and segmentation feature: the raw feature value (long format)
+-- one row per customer and segmentation feature: the raw feature value (long format). A view:
+-- unpivoting the wide table where the profiles read it took no longer than reading a stored copy
+{{ config(materialized='view') }}
+
 with
 
 features as (

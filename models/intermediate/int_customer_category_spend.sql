@@ -1,31 +1,25 @@
 -- one row per customer and product category they bought from: revenue-order spend
 with
 
-orders as (
-    select * from {{ ref('int_orders_totalled') }}
-),
-
-order_items as (
-    select * from {{ ref('stg_order_items') }}
+product_purchases as (
+    select * from {{ ref('int_customer_product_first_purchases') }}
 ),
 
 products as (
     select * from {{ ref('stg_products') }}
 ),
 
+-- the spend per product is exact to 10 places, so its sum equals the sum over the order lines
 category_spend as (
     select
-        orders.customer_id,
+        product_purchases.customer_id,
         products.category,
-        {{ sum_money('order_items.line_amount') }} as spend
-    from order_items
-    inner join orders
-        on order_items.order_id = orders.order_id
+        {{ sum_money('product_purchases.spend') }} as spend
+    from product_purchases
     inner join products
-        on order_items.product_id = products.product_id
-    where orders.is_revenue_order
+        on product_purchases.product_id = products.product_id
     group by
-        orders.customer_id,
+        product_purchases.customer_id,
         products.category
 )
 

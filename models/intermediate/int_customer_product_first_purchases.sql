@@ -1,4 +1,6 @@
 -- one row per customer and product they bought in a revenue order: the day of the first one
+-- and the spend on it (int_customer_category_spend adds it up by category, without a second
+-- join of every order line to its order)
 with
 
 order_items as (
@@ -13,7 +15,8 @@ first_purchases as (
     select
         orders.customer_id,
         order_items.product_id,
-        min(orders.ordered_on) as first_bought_on
+        min(orders.ordered_on) as first_bought_on,
+        {{ sum_money('order_items.line_amount') }} as spend
     from order_items
     inner join orders
         on order_items.order_id = orders.order_id

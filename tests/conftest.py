@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -67,6 +68,26 @@ def run_dbt(project: Path, *arguments: str, database: Path, **extra_env: str):
         text=True,
         check=False,
     )
+
+
+def rebuild_on_copy(
+    connection: duckdb.DuckDBPyConnection,
+    raw_dir: Path,
+    workdir: Path,
+    models: Sequence[str],
+    dbt_vars: str,
+) -> Path:
+    """Copies the database behind `connection` into `workdir` and builds only `models` there with
+    `dbt_vars` (a YAML mapping): a changed var without a second full build. Returns the copy."""
+    database = workdir / "rebuilt.duckdb"
+    shutil.copy(
+        connection.sql("select path from duckdb_databases() where not internal").fetchall()[0][0],
+        database,
+    )
+    project = copy_project(workdir / "project", raw_dir)
+    result = run_dbt(project, "build", "--select", *models, "--vars", dbt_vars, database=database)
+    assert result.returncode == 0, result.stdout[-4000:]
+    return database
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 import math
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -15,7 +14,7 @@ import pyarrow as pa
 import pytest
 from scipy import stats
 
-from conftest import copy_project, run_dbt
+from conftest import rebuild_on_copy
 from customer_intelligence import clv
 from customer_intelligence.input_config import dbt_vars_argument, load_input_config
 
@@ -274,22 +273,8 @@ def test_an_earlier_calibration_end_gives_the_holdout_check(generated_build, tmp
     connection, raw_dir, _ = generated_build
     as_of = connection.sql("select as_of_date from int_as_of_date").fetchall()[0][0]
     calibration_end = as_of - datetime.timedelta(days=91)
-    database = tmp_path / "holdout.duckdb"
-    shutil.copy(
-        connection.sql("select path from duckdb_databases() where not internal").fetchall()[0][0],
-        database,
-    )
-    # only the CLV models, on a copy of the built database: no second full build
-    result = run_dbt(
-        copy_project(tmp_path / "project", raw_dir),
-        "build",
-        "--select",
-        *CLV_MODELS,
-        "--vars",
-        f"{{clv_calibration_end: {calibration_end.isoformat()}}}",
-        database=database,
-    )
-    assert result.returncode == 0, result.stdout[-4000:]
+    calibration_vars = f"{{clv_calibration_end: {calibration_end.isoformat()}}}"
+    database = rebuild_on_copy(connection, raw_dir, tmp_path, CLV_MODELS, calibration_vars)
 
     with duckdb.connect(str(database), read_only=True) as rebuilt:
         check = rebuilt.sql("select * from clv_holdout_check").df()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from itertools import combinations
 
 import duckdb
@@ -12,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import REPO, copy_project, run_dbt
+from conftest import REPO, copy_project, rebuild_on_copy, run_dbt
 
 pytestmark = pytest.mark.e2e
 METRICS = ["hit_rate_at_3", "precision_at_3", "recall_at_3", "catalog_coverage"]
@@ -240,23 +239,13 @@ def test_a_smaller_evaluation_sample_takes_the_first_eligible_customers_by_hash(
         "from int_recommendation_holdout_offers"
     ).df()
     sample_size = len(eligible) // 3
-    database = tmp_path / "sampled.duckdb"
-    shutil.copy(
-        connection.sql("select path from duckdb_databases() where not internal").fetchall()[0][0],
-        database,
-    )
-    # only the evaluation, on a copy of the built database: no second full build
-    result = run_dbt(
-        copy_project(tmp_path / "project", raw_dir),
-        "build",
-        "--select",
-        "int_recommendation_holdout_offers",
-        "recommendation_evaluation",
-        "--vars",
+    database = rebuild_on_copy(
+        connection,
+        raw_dir,
+        tmp_path,
+        ["int_recommendation_holdout_offers", "recommendation_evaluation"],
         f"{{recommendation_evaluation_sample_size: {sample_size}}}",
-        database=database,
     )
-    assert result.returncode == 0, result.stdout[-4000:]
 
     with duckdb.connect(str(database), read_only=True) as rebuilt:
         sampled = rebuilt.sql("select * from int_recommendation_holdout_offers").df()

@@ -140,3 +140,21 @@
 {% macro postgres__inline_cte() -%}
     not materialized
 {%- endmacro %}
+
+
+{#- Marks a CTE to be computed and stored before the query reads it (DuckDB, Postgres): a query
+    whose joins would otherwise all hold their hash tables at once finishes one step first. -#}
+{% macro materialized_cte() -%}
+    {{ return(adapter.dispatch('materialized_cte', 'customer_intelligence')()) }}
+{%- endmacro %}
+
+{% macro default__materialized_cte() -%}
+{%- endmacro %}
+
+{% macro duckdb__materialized_cte() -%}
+    materialized
+{%- endmacro %}
+
+{% macro postgres__materialized_cte() -%}
+    materialized
+{%- endmacro %}

@@ -23,30 +23,45 @@ lifetime_values as (
     select * from {{ ref('customer_lifetime_value') }}
 ),
 
-profiles as (
+-- contactable customers with their names and segment, stored before the other two joins: at
+-- 10M customers the four joins in one step held four 10M-row hash tables at once and ran out of
+-- memory within 3 GB
+named_contacts as {{ materialized_cte() }} (
     select
         eligibility.email,
         customers.customer_id,
         customers.first_name,
         customers.last_name,
         segments.segment_name as kmeans_segment,
-        rfm.rfm_segment,
-        cast(coalesce(rfm.monetary, 0) as decimal(18, 2)) as monetary_value,
         customers.last_order_date,
-        cast(lifetime_values.predicted_clv as decimal(18, 2)) as predicted_clv,
-        lifetime_values.churn_risk,
-        -- the data's as-of date, not the clock: an unchanged rebuild writes identical files
-        customers.as_of_date as updated_on
+        customers.as_of_date
     from eligibility
     inner join customers
         on eligibility.customer_id = customers.customer_id
     left join segments
         on eligibility.customer_id = segments.customer_id
-    left join rfm
-        on eligibility.customer_id = rfm.customer_id
-    left join lifetime_values
-        on eligibility.customer_id = lifetime_values.customer_id
     where eligibility.exclusion_reason is null
+),
+
+profiles as (
+    select
+        named_contacts.email,
+        named_contacts.customer_id,
+        named_contacts.first_name,
+        named_contacts.last_name,
+        named_contacts.kmeans_segment,
+        rfm.rfm_segment,
+        cast(coalesce(rfm.monetary, 0) as decimal(18, 2)) as monetary_value,
+        named_contacts.last_order_date,
+        cast(lifetime_values.predicted_clv as decimal(18, 2)) as predicted_clv,
+        lifetime_values.churn_risk,
+        -- the data's as-of date, not the clock: an unchanged rebuild writes identical files
+        named_contacts.as_of_date as updated_on
+    from named_contacts
+    left join rfm
+        on named_contacts.customer_id = rfm.customer_id
+    left join lifetime_values
+        on named_contacts.customer_id = lifetime_values.customer_id
 )
 
 select * from profiles

@@ -29,33 +29,34 @@ centroids as (
     -- one row: every feature's recipe side by side
     recipe as (
         select
-            {%- for feature in features %}
+        {%- for feature in features %}
                 {#- a feature named in a customer_features file may hold a quote #}
                 {%- set feature = feature | replace("'", "''") %}
                 max(case when feature = '{{ feature }}' and log_transformed then 1 else 0 end)
                     as log_transformed_{{ loop.index }},
-                max(case when feature = '{{ feature }}' then impute_value end) as impute_value_{{ loop.index }},
+                max(case when feature = '{{ feature }}' then impute_value end)
+                    as impute_value_{{ loop.index }},
                 max(case when feature = '{{ feature }}' then mean end) as mean_{{ loop.index }},
                 max(case when feature = '{{ feature }}' then std end) as std_{{ loop.index }}
                 {{- "," if not loop.last }}
-            {%- endfor %}
+        {%- endfor %}
         from preprocessing
     ),
 
     scaled as (
         select
             segmentation_features.customer_id,
-            {%- for feature in features %}
+        {%- for feature in features %}
                 {%- set value = "coalesce(cast(segmentation_features." ~ adapter.quote(feature) ~ " as "
                     ~ type_double() ~ "), recipe.impute_value_" ~ loop.index ~ ")" %}
-                (
-                    case
-                        when recipe.log_transformed_{{ loop.index }} = 1 then ln(1 + {{ value }})
-                        else {{ value }}
-                    end - recipe.mean_{{ loop.index }}
-                ) / recipe.std_{{ loop.index }} as scaled_{{ loop.index }}
-                {{- "," if not loop.last }}
-            {%- endfor %}
+            (
+                case
+                    when recipe.log_transformed_{{ loop.index }} = 1 then ln(1 + {{ value }})
+                    else {{ value }}
+                end - recipe.mean_{{ loop.index }}
+            ) / recipe.std_{{ loop.index }} as scaled_{{ loop.index }}
+            {{- "," if not loop.last }}
+        {%- endfor %}
         from segmentation_features
         cross join recipe
     ),
@@ -63,11 +64,11 @@ centroids as (
     centroid_rows as (
         select
             segment_id,
-            {%- for feature in features %}
-                {%- set feature = feature | replace("'", "''") %}
-                max(case when feature = '{{ feature }}' then centroid_scaled end) as centroid_{{ loop.index }}
-                {{- "," if not loop.last }}
-            {%- endfor %}
+        {%- for feature in features %}
+            {%- set feature = feature | replace("'", "''") %}
+            max(case when feature = '{{ feature }}' then centroid_scaled end) as centroid_{{ loop.index }}
+            {{- "," if not loop.last }}
+        {%- endfor %}
         from centroids
         group by segment_id
     ),
@@ -80,7 +81,7 @@ centroids as (
                 power(scaled.scaled_{{ loop.index }} - centroid_rows.centroid_{{ loop.index }}, 2)
                 {{- " +" if not loop.last }}
             {%- endfor %}
-            as squared_distance
+                as squared_distance
         from scaled
         cross join centroid_rows
     ),

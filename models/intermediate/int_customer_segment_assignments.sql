@@ -30,8 +30,6 @@ centroids as (
     recipe as (
         select
         {%- for feature in features %}
-                {#- a feature named in a customer_features file may hold a quote #}
-                {%- set feature = feature | replace("'", "''") %}
                 max(case when feature = '{{ feature }}' and log_transformed then 1 else 0 end)
                     as log_transformed_{{ loop.index }},
                 max(case when feature = '{{ feature }}' then impute_value end)
@@ -65,7 +63,6 @@ centroids as (
         select
             segment_id,
         {%- for feature in features %}
-            {%- set feature = feature | replace("'", "''") %}
             max(case when feature = '{{ feature }}' then centroid_scaled end) as centroid_{{ loop.index }}
             {{- "," if not loop.last }}
         {%- endfor %}

@@ -6,6 +6,7 @@ Small sizes only: these tests prove the command works, they time nothing.
 from __future__ import annotations
 
 import json
+import os
 
 from conftest import copy_project
 from customer_intelligence import bench, cli
@@ -42,6 +43,7 @@ def test_the_input_config_maps_every_entity_to_its_parquet_file(tmp_path):
 
 def test_bench_builds_generated_data_and_writes_its_figures(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(copy_project(tmp_path / "project"))
+    monkeypatch.setenv("DUCKDB_THREADS", "1")
     output = tmp_path / "x.json"
 
     status = cli.main(
@@ -62,7 +64,11 @@ def test_bench_builds_generated_data_and_writes_its_figures(tmp_path, monkeypatc
     assert 50 < result["peak_rss_mb"] < 24_000
     assert {"dim_customers", "customer_rfm", "segment_centroids"} <= set(result["model_seconds"])
     assert all(seconds >= 0 for seconds in result["model_seconds"].values())
-    assert "slowest models" in capsys.readouterr().out
+    # figures are only comparable with the cores and settings they were measured with
+    assert result["cpu_count"] == os.cpu_count()
+    assert result["settings"]["DUCKDB_THREADS"] == "1"
+    printed = capsys.readouterr().out
+    assert "slowest models" in printed and "DUCKDB_THREADS=1" in printed
     # the project's own target folder is left alone
     assert not (tmp_path / "project" / "target" / "run_results.json").exists()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -45,6 +46,34 @@ def test_locked_database_names_the_holder_and_the_way_out(project, tmp_path):
     assert result.returncode != 0
     assert "locked by another process" in result.stdout
     assert "close the program holding it" in result.stdout
+
+
+def show_duckdb_threads(project, database, threads: str):
+    return run_dbt(
+        project,
+        "show",
+        "--inline",
+        "select current_setting('threads') as duckdb_threads",
+        "--output",
+        "json",
+        database=database,
+        DUCKDB_THREADS=threads,
+    )
+
+
+def test_duckdb_threads_sets_the_threads_duckdb_runs_on(project, tmp_path):
+    # one more than DuckDB's default (every core), so an ignored setting cannot pass
+    threads = (os.cpu_count() or 1) + 1
+    result = show_duckdb_threads(project, tmp_path / "db.duckdb", str(threads))
+    assert result.returncode == 0, result.stdout
+    assert f'"duckdb_threads": {threads}' in result.stdout
+
+
+def test_duckdb_threads_that_is_not_a_count_says_what_to_set(project, tmp_path):
+    result = show_duckdb_threads(project, tmp_path / "db.duckdb", "two")
+    assert result.returncode != 0
+    assert "DUCKDB_THREADS=two is not a number of threads" in result.stdout
+    assert "whole number of at least 1" in result.stdout
 
 
 def test_removed_var_says_where_to_set_it(project, tmp_path):

@@ -28,6 +28,8 @@ from customer_intelligence.generate import ENTITIES, generate_dataset
 
 MARKER = "bench_dataset.json"
 SLOWEST_SHOWN = 10
+# the settings the build inherits that change its speed or memory (README: "Scale")
+SETTINGS = ("DBT_THREADS", "DUCKDB_THREADS", "DUCKDB_MEMORY_LIMIT")
 
 
 class BuildFailed(RuntimeError):
@@ -136,6 +138,8 @@ def benchmark(customers: int, runs: int, data_dir: Path, seed: int = 42) -> dict
         "customers": customers,
         "seed": seed,
         "runs": runs,
+        "cpu_count": os.cpu_count(),
+        "settings": {name: os.environ.get(name) for name in SETTINGS if os.environ.get(name)},
         "order_lines": rows["order_items"],
         "email_events": rows["email_events"],
         "orders": rows["orders"],
@@ -155,6 +159,8 @@ def print_table(result: dict[str, object]) -> None:
     customers = result["customers"]
     build = result["build_seconds"]
     print(f"{customers:,} customers, median of {result['runs']} build(s)")
+    settings = " ".join(f"{name}={value}" for name, value in result["settings"].items())
+    print(f"{'cores':<42}{result['cpu_count']:>12}  {settings or '(default settings)'}")
     for label, rows in (
         ("order lines", result["order_lines"]),
         ("email events", result["email_events"]),

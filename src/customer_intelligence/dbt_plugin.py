@@ -1,6 +1,6 @@
-"""dbt-duckdb plugin: checks DUCKDB_PATH before dbt connects, creates EXPORT_DIR and gives SQL
-the `ci_publish_file` and `ci_remove_file` functions the marts' Parquet post-hook
-(macros/publish_parquet.sql) and the CRM CSV post-hook (macros/crm_export.sql) use.
+"""dbt-duckdb plugin: checks DUCKDB_PATH before dbt connects, applies DUCKDB_THREADS, creates
+EXPORT_DIR and gives SQL the `ci_publish_file` and `ci_remove_file` functions the marts' Parquet
+post-hook (macros/publish_parquet.sql) and the CRM CSV post-hook (macros/crm_export.sql) use.
 
 Loaded through `plugins:` in profiles.yml, so plain `dbt build` gets the same checks as the CLI.
 """
@@ -27,10 +27,13 @@ class Plugin(BasePlugin):
         try:
             for folder in ("marts", "crm"):
                 settings.ensure_export_dir(export_dir / folder)
+            self.duckdb_threads = settings.duckdb_threads(plugin_config.get("duckdb_threads"))
         except settings.ConfigurationError as error:
             raise DbtRuntimeError(str(error)) from error
 
     def update_connection_config(self, creds, config: dict[str, Any]) -> None:
+        if self.duckdb_threads:
+            config["threads"] = self.duckdb_threads
         if creds.path in (":memory:", "") or "://" in creds.path or creds.path.startswith("md:"):
             return
         try:

@@ -23,6 +23,19 @@ def export_dir() -> Path:
     return Path(os.environ.get("EXPORT_DIR") or DEFAULT_EXPORT_DIR)
 
 
+def duckdb_threads(value: str | None) -> int | None:
+    """DUCKDB_THREADS as a thread count for DuckDB; None (DuckDB's default: every core) if unset."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigurationError(
+            f"DUCKDB_THREADS={value} is not a number of threads. Set it to a whole number of at "
+            "least 1, or unset it to let DuckDB use every core."
+        )
+    return int(text)
+
+
 def check_database_path(path: Path) -> None:
     """Fail early and clearly on a DUCKDB_PATH that cannot be opened for writing."""
     if path.is_dir():

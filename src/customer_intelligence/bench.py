@@ -139,7 +139,7 @@ def benchmark(customers: int, runs: int, data_dir: Path, seed: int = 42) -> dict
         "seed": seed,
         "runs": runs,
         "cpu_count": os.cpu_count(),
-        "settings": {name: os.environ.get(name) for name in SETTINGS if os.environ.get(name)},
+        "settings": {name: os.environ[name] for name in SETTINGS if os.environ.get(name)},
         "order_lines": rows["order_items"],
         "email_events": rows["email_events"],
         "orders": rows["orders"],

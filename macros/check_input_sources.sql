@@ -58,7 +58,7 @@
     {%- set paths = [spec['path']] if spec['path'] is string else spec['path'] -%}
     {%- for path in paths -%}
         {%- set matches = run_query(
-            "select count(*) from glob('" ~ (path | replace("'", "''")) ~ "')"
+            "select count(*) from glob(" ~ sql_literal(path) ~ ")"
         ).columns[0].values()[0] -%}
         {%- if matches == 0 -%}
             {{ input_error("input_sources." ~ entity ~ ".path: no file matches '" ~ path ~ "'. Check "
@@ -119,7 +119,7 @@
         select
             count(*) as total_rows
             {%- for column, kind in checked %}
-                {%- set value = adapter.quote(column) %}
+                {%- set value = sql_identifier(column) %}
                 {%- set bad = "nullif(" ~ value ~ ", '') is not null and try_cast(" ~ value ~ " as "
                     ~ ('timestamp' if kind == 'date' else 'double') ~ ") is null" %},
             count(nullif({{ value }}, '')) as filled_{{ loop.index }},

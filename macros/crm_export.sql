@@ -52,9 +52,9 @@
     {%- set headers = presets[preset] or {} -%}
     select
     {%- for column in adapter.get_columns_in_relation(relation) %}
-        {% set quoted = adapter.quote(column.name) -%}
+        {% set quoted = sql_identifier(column.name) -%}
         {{ crm_safe_text(quoted) if column.is_string() else quoted }}
-        as "{{ headers.get(column.name, column.name) | replace('"', '""') }}"
+        as {{ sql_identifier(headers.get(column.name, column.name)) }}
         {{- "," if not loop.last }}
     {%- endfor %}
     from {{ relation }}
@@ -64,9 +64,9 @@
 {#- Deletes the files matching a glob pattern, except the file names in `keep`. -#}
 {% macro crm_remove_files(pattern, keep=[]) -%}
     select ci_remove_file(file)
-    from glob('{{ pattern | replace("'", "''") }}')
+    from glob({{ sql_literal(pattern) }})
     {%- if keep %}
-        where parse_filename(file) not in ('{{ keep | join("', '") }}')
+        where parse_filename(file) not in ({{ sql_literals(keep) }})
     {%- endif %}
 {%- endmacro %}
 

@@ -119,7 +119,7 @@
 
 {#- True when the expression is null or not one of the given text values. -#}
 {% macro not_one_of(expression, values) -%}
-    ({{ expression }} is null or {{ expression }} not in ('{{ values | join("', '") }}'))
+    ({{ expression }} is null or {{ expression }} not in ({{ sql_literals(values) }}))
 {%- endmacro %}
 
 

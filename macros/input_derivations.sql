@@ -38,7 +38,7 @@
         'ordered_at': 'coalesce(cast(min(try_cast(order_date as timestamp)) as '
             ~ dbt.type_string() ~ '), min(order_date))',
         'channel': 'min(channel)',
-        'status': "'" ~ var('revenue_order_status') ~ "'",
+        'status': sql_literal(required_var('revenue_order_status')),
     }, input_transaction_lines(), group_by=['order_key', 'customer_id'])) }}
 {% endmacro %}
 
@@ -128,11 +128,11 @@
     {{ return(input_emit('orders', {
         'order_id': 'try_cast(id as bigint) * 1000 + purchase_number',
         'customer_id': 'id',
-        'ordered_at': "date '" ~ input_as_of_date() ~ "' - cast(cast(recency as integer) + 7 * purchase_number as integer)",
+        'ordered_at': input_as_of_date() ~ " - cast(cast(recency as integer) + 7 * purchase_number as integer)",
         'channel': "case when purchase_number < web_purchases then 'web'"
             ~ " when purchase_number < web_purchases + catalog_purchases then 'catalog'"
             ~ " else 'store' end",
-        'status': "'" ~ var('revenue_order_status') ~ "'",
+        'status': sql_literal(required_var('revenue_order_status')),
         'discount_used': 'purchase_number < coalesce(try_cast(numdealspurchases as integer), 0)',
     }, input_marketing_purchases())) }}
 {% endmacro %}
@@ -259,11 +259,11 @@
 {% endmacro %}
 
 
-{#- The as-of date a convenience entity implies (marketing_campaign counts Recency back from the
-    day it was exported, which the file does not state), or none. -#}
+{#- The as-of date a convenience entity implies as a SQL date (marketing_campaign counts Recency
+    back from the day it was exported, which the file does not state), or none. -#}
 {% macro input_as_of_date() %}
     {%- if 'marketing_campaign' in (input_sources() or {}) -%}
-        {{ return(var('rfm_as_of_date') or '2014-10-01') }}
+        {{ return(date_var_or('rfm_as_of_date', 'cast(' ~ sql_literal('2014-10-01') ~ ' as ' ~ type_date() ~ ')')) }}
     {%- endif -%}
     {{ return(none) }}
 {% endmacro %}

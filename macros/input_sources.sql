@@ -153,9 +153,9 @@
         {%- for column, kind in contract['columns'].items() %}
             {%- set source_column = mapping.get(column, column) %}
             {%- if column in native_columns %}
-            {{ adapter.quote(source_column) }} as {{ adapter.quote(column) }}
+            {{ sql_identifier(source_column) }} as {{ sql_identifier(column) }}
             {%- elif types is none or source_column in types %}
-                {%- set value = 'cast(' ~ adapter.quote(source_column) ~ ' as ' ~ dbt.type_string() ~ ')' %}
+                {%- set value = 'cast(' ~ sql_identifier(source_column) ~ ' as ' ~ dbt.type_string() ~ ')' %}
                 {#- only text can carry stray spaces; a number's or a date's text has none #}
                 {%- if types is none or types[source_column] == 'VARCHAR' %}
                     {%- set value = 'trim(' ~ value ~ ')' %}
@@ -163,16 +163,16 @@
                 {%- if kind == 'date' and date_format %}
                     {%- set formats = [date_format] if date_format is string else date_format %}
             coalesce(
-                strftime(try_strptime({{ value }}, ['{{ formats | join("', '") }}']), '%Y-%m-%d %H:%M:%S'),
+                strftime(try_strptime({{ value }}, [{{ sql_literals(formats) }}]), '%Y-%m-%d %H:%M:%S'),
                 {{ value }}
-            ) as {{ adapter.quote(column) }}
+            ) as {{ sql_identifier(column) }}
                 {%- else %}
-            {{ value }} as {{ adapter.quote(column) }}
+            {{ value }} as {{ sql_identifier(column) }}
                 {%- endif %}
             {%- elif column in contract.get('defaults', {}) %}
-            '{{ contract['defaults'][column] }}' as {{ adapter.quote(column) }}
+            {{ sql_literal(contract['defaults'][column]) }} as {{ sql_identifier(column) }}
             {%- else %}
-            cast(null as {{ dbt.type_string() }}) as {{ adapter.quote(column) }}
+            cast(null as {{ dbt.type_string() }}) as {{ sql_identifier(column) }}
             {%- endif %}
             {{- "," if not loop.last }}
         {%- endfor %}
@@ -183,14 +183,14 @@
 
 {% macro input_file_reader(spec) -%}
     {%- set paths = [spec['path']] if spec['path'] is string else spec['path'] -%}
-    {%- set path_list = "['" ~ (paths | map('replace', "'", "''") | join("', '")) ~ "']" -%}
+    {%- set path_list = '[' ~ sql_literals(paths) ~ ']' -%}
     {%- if spec.get('format', 'parquet' if paths[0].endswith('.parquet') else 'csv') == 'parquet' -%}
         read_parquet({{ path_list }}, union_by_name = true)
     {%- else -%}
         read_csv(
             {{ path_list }}, all_varchar = true, header = true, union_by_name = true
-            {%- if spec.get('delimiter') %}, delim = '{{ spec["delimiter"] | replace("'", "''") }}'{% endif %}
-            {%- if spec.get('encoding') %}, encoding = '{{ spec["encoding"] | replace("'", "''") }}'{% endif %}
+            {%- if spec.get('delimiter') %}, delim = {{ sql_literal(spec['delimiter']) }}{% endif %}
+            {%- if spec.get('encoding') %}, encoding = {{ sql_literal(spec['encoding']) }}{% endif %}
         )
     {%- endif -%}
 {%- endmacro %}

@@ -19,8 +19,7 @@
     (same folder, so the rename cannot cross file systems), then ci_publish_file renames it.
     Shared by the Parquet and CRM CSV (macros/crm_export.sql) post-hooks. -#}
 {% macro publish_copy(query, path, options) -%}
-    {%- set final_path = path | replace("'", "''") -%}
-    {%- set temp_path = final_path ~ '.' ~ invocation_id ~ '.tmp' -%}
-    copy ({{ query }}) to '{{ temp_path }}' ({{ options }});
-    select ci_publish_file('{{ temp_path }}', '{{ final_path }}')
+    {%- set temp_path = path ~ '.' ~ invocation_id ~ '.tmp' -%}
+    copy ({{ query }}) to {{ sql_literal(temp_path) }} ({{ options }});
+    select ci_publish_file({{ sql_literal(temp_path) }}, {{ sql_literal(path) }})
 {%- endmacro %}

@@ -311,7 +311,7 @@ unbought as (
     where
         customer_products.product_id is null
     {% if repeat_categories -%}
-        or products.category in ('{{ repeat_categories | join("', '") }}')
+        or products.category in ({{ sql_literals(repeat_categories) }})
     {%- endif %}
 ),
 

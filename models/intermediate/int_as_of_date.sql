@@ -16,7 +16,7 @@ as_of as (
     select
         {{ date_var_or(
             'rfm_as_of_date',
-            "date '" ~ input_as_of_date() ~ "'" if input_as_of_date() else 'coalesce(' ~ dbt.cast(dbt.dateadd('day', 1, 'last_ordered_on'), type_date()) ~ ', ' ~ dbt.cast(dbt.current_timestamp(), type_date()) ~ ')'
+            input_as_of_date() if input_as_of_date() else 'coalesce(' ~ dbt.cast(dbt.dateadd('day', 1, 'last_ordered_on'), type_date()) ~ ', ' ~ dbt.cast(dbt.current_timestamp(), type_date()) ~ ')'
         ) }} as as_of_date
     from last_order
 )

@@ -13,7 +13,8 @@ category_features as (
     select
         customer_id,
         {%- for category in categories %}
-            sum(case when category = '{{ category }}' then spend else 0 end) as spend_{{ category }},
+            sum(case when category = {{ sql_literal(category) }} then spend else 0 end)
+                as spend_{{ category }},
         {%- endfor %}
         sum(case when {{ not_one_of('category', categories) }} then spend else 0 end)
             as spend_other_categories

@@ -18,8 +18,9 @@ order_features as (
         {{ sum_money('order_amount') }} as total_spend,
         avg(case when discount_used then 1.0 else 0.0 end) as discount_order_share,
         {%- for channel in channels %}
-            count(case when channel = '{{ channel }}' then order_id end) as orders_{{ channel }},
-            {%- set channel_amount = "case when channel = '" ~ channel ~ "' then order_amount else 0 end" %}
+            count(case when channel = {{ sql_literal(channel) }} then order_id end) as orders_{{ channel }},
+            {%- set channel_amount =
+                "case when channel = " ~ sql_literal(channel) ~ " then order_amount else 0 end" %}
             {{ sum_money(channel_amount) }} as spend_{{ channel }},
         {%- endfor %}
         count(case when {{ not_one_of('channel', channels) }} then order_id end) as orders_other_channels,

@@ -30,12 +30,12 @@ centroids as (
     recipe as (
         select
         {%- for feature in features %}
-                max(case when feature = '{{ feature }}' and log_transformed then 1 else 0 end)
+                max(case when feature = {{ sql_literal(feature) }} and log_transformed then 1 else 0 end)
                     as log_transformed_{{ loop.index }},
-                max(case when feature = '{{ feature }}' then impute_value end)
+                max(case when feature = {{ sql_literal(feature) }} then impute_value end)
                     as impute_value_{{ loop.index }},
-                max(case when feature = '{{ feature }}' then mean end) as mean_{{ loop.index }},
-                max(case when feature = '{{ feature }}' then std end) as std_{{ loop.index }}
+                max(case when feature = {{ sql_literal(feature) }} then mean end) as mean_{{ loop.index }},
+                max(case when feature = {{ sql_literal(feature) }} then std end) as std_{{ loop.index }}
                 {{- "," if not loop.last }}
         {%- endfor %}
         from preprocessing
@@ -45,7 +45,7 @@ centroids as (
         select
             segmentation_features.customer_id,
         {%- for feature in features %}
-                {%- set value = "coalesce(cast(segmentation_features." ~ adapter.quote(feature) ~ " as "
+                {%- set value = "coalesce(cast(segmentation_features." ~ sql_identifier(feature) ~ " as "
                     ~ type_double() ~ "), recipe.impute_value_" ~ loop.index ~ ")" %}
             (
                 case
@@ -63,7 +63,7 @@ centroids as (
         select
             segment_id,
         {%- for feature in features %}
-            max(case when feature = '{{ feature }}' then centroid_scaled end) as centroid_{{ loop.index }}
+            max(case when feature = {{ sql_literal(feature) }} then centroid_scaled end) as centroid_{{ loop.index }}
             {{- "," if not loop.last }}
         {%- endfor %}
         from centroids

@@ -29,7 +29,7 @@ totalled as (
         orders.discount_used,
         coalesce(item_totals.max_line_quantity, 0) as max_line_quantity,
         coalesce(item_totals.order_amount, 0) as order_amount,
-        orders.order_status = '{{ required_var("revenue_order_status") }}'
+        orders.order_status = {{ sql_literal(required_var('revenue_order_status')) }}
         and item_totals.order_id is not null as is_revenue_order
     from orders
     left join item_totals

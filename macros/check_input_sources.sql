@@ -15,6 +15,7 @@
         {{ input_error("var input_sources must be a mapping of entity names to {path, columns}, not "
             ~ sources ~ ".") }}
     {%- endif -%}
+    {{ input_check_combination(sources) }}
     {%- for entity, spec in sources.items() -%}
         {%- if entity not in contract -%}
             {{ input_error("input_sources has an unknown entity '" ~ entity ~ "'"
@@ -31,6 +32,18 @@
     {%- endfor -%}
     {{ input_log_coverage() }}
     {{ return('') }}
+{% endmacro %}
+
+
+{#- A transaction log already gives the orders and their lines: a second source of either would
+    leave lines whose order the other file does not know. -#}
+{% macro input_check_combination(sources) %}
+    {%- for entity in ['orders', 'order_items'] if 'transactions' in sources and entity in sources -%}
+        {{ input_error("input_sources has both transactions and " ~ entity ~ ": a transaction log "
+            ~ "already gives the orders and their lines. Keep one: drop input_sources." ~ entity
+            ~ ", or drop transactions and give orders and order_items (customers and products "
+            ~ "files may accompany a transaction log).") }}
+    {%- endfor -%}
 {% endmacro %}
 
 

@@ -36,6 +36,13 @@
 {%- endmacro %}
 
 
+{#- Line amounts at or above this are rejected as amount_out_of_range: no real order line is worth
+    a trillion, and a value like 1e308 would overflow the exact sums of sum_money (38 digits). -#}
+{% macro money_limit() -%}
+    {{ return('1e12') }}
+{%- endmacro %}
+
+
 {#- a / b, null when b is zero or null (never an error or infinity). -#}
 {% macro safe_ratio(numerator, denominator) -%}
     cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0)
@@ -81,6 +88,24 @@
     cast({{ expression }} as struct(
         {%- for column in columns %}{{ column }} {{ dbt.type_string() }}{{ ", " if not loop.last }}{% endfor -%}
     ))
+{%- endmacro %}
+
+
+{#- A JSON object as text: keys `names` (any text), values the SQL expressions `values`. -#}
+{% macro json_record(names, values) -%}
+    {{ return(adapter.dispatch('json_record', 'customer_intelligence')(names, values)) }}
+{%- endmacro %}
+
+{% macro default__json_record(names, values) -%}
+    to_json(named_struct(
+        {%- for name in names %}{{ sql_literal(name) }}, {{ values[loop.index0] }}{{ ", " if not loop.last }}{% endfor -%}
+    ))
+{%- endmacro %}
+
+{% macro duckdb__json_record(names, values) -%}
+    cast(json_object(
+        {%- for name in names %}{{ sql_literal(name) }}, {{ values[loop.index0] }}{{ ", " if not loop.last }}{% endfor -%}
+    ) as {{ dbt.type_string() }})
 {%- endmacro %}
 
 

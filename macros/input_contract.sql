@@ -91,6 +91,7 @@
                 'product_name': 'text', 'category': 'text', 'channel': 'text',
             },
             'required': ['customer_id', 'order_date'],
+            'record_key': ['customer_id', 'order_date', 'order_id', 'product_id'],
         },
         'marketing_campaign': {
             'columns': {
@@ -110,6 +111,8 @@
                 'NumStorePurchases',
             ],
             'date_format': ['%d-%m-%Y', '%Y-%m-%d'],
+            'key': ['customer_key'],
+            'record_key': ['ID'],
         },
         'mall_customers': {
             'columns': {
@@ -125,6 +128,13 @@
 {#- The contract's column names of an entity, in order. -#}
 {% macro input_columns(entity) %}
     {{ return(input_contract()[entity]['columns'].keys() | list) }}
+{% endmacro %}
+
+
+{#- The convenience inputs staged line by line in base_<input> (their rejected lines are in
+    dq_rejected_rows under the input's name). -#}
+{% macro input_line_staged_inputs() %}
+    {{ return(['transactions', 'marketing_campaign']) }}
 {% endmacro %}
 
 

@@ -3,26 +3,14 @@
   input_<entity>_from_<origin> (called by duckdb__input_select in input_sources.sql).
 -#}
 
-{#- transactions: one purchase line each. Without order_id, a customer's lines on one date are one
-    order, placed at its earliest parseable time; lines of one order and product add up; amount is
-    the line total (else quantity x unit_price). -#}
+{#- transactions: one purchase line each, staged line by line in base_transactions; only its
+    usable lines make customers, orders, order lines and products. Without order_id, a customer's
+    lines on one date are one order, placed at its earliest time; lines of one order and product
+    add up; amount is the line total (else quantity x unit_price). -#}
 {% macro input_transaction_lines() -%}
     (
-        select
-            *,
-            coalesce(
-                nullif(order_id, ''),
-                {{ dbt.concat(["customer_id", "'|'", "left(order_date, 10)"]) }}
-            ) as order_key,
-            coalesce(nullif(product_id, ''), 'unspecified') as product_key,
-            case when nullif(quantity, '') is null then 1 else try_cast(quantity as double) end
-                as line_quantity,
-            coalesce(
-                try_cast(amount as double),
-                try_cast(unit_price as double)
-                * case when nullif(quantity, '') is null then 1 else try_cast(quantity as double) end
-            ) as line_amount
-        from {{ input_read('transactions') }}
+        select * from {{ ref('base_transactions') }}
+        where rejection_reason is null
     ) as transaction_lines
 {%- endmacro %}
 
@@ -35,29 +23,26 @@
     {{ return(input_emit('orders', {
         'order_id': 'order_key',
         'customer_id': 'customer_id',
-        'ordered_at': 'coalesce(cast(min(try_cast(order_date as timestamp)) as '
-            ~ dbt.type_string() ~ '), min(order_date))',
+        'ordered_at': 'min(ordered_at)',
         'channel': 'min(channel)',
         'status': sql_literal(required_var('revenue_order_status')),
     }, input_transaction_lines(), group_by=['order_key', 'customer_id'])) }}
 {% endmacro %}
 
-{#- a line whose amount or quantity does not parse makes its order line unusable (rejected) -#}
 {% macro input_order_items_from_transactions() %}
     {{ return(input_emit('order_items', {
         'order_id': 'order_key',
         'product_id': 'product_key',
-        'quantity': 'case when count(*) = count(line_quantity) then sum(line_quantity) end',
-        'unit_price': 'case when count(*) = count(line_amount) and count(*) = count(line_quantity)'
-            ~ ' then sum(line_amount) / nullif(sum(line_quantity), 0) end',
+        'quantity': 'sum(line_quantity)',
+        'unit_price': 'sum(line_amount) / sum(line_quantity)',
     }, input_transaction_lines(), group_by=['order_key', 'product_key'])) }}
 {% endmacro %}
 
 {% macro input_products_from_transactions() %}
     {{ return(input_emit('products', {
         'product_id': 'product_key',
-        'name': "coalesce(max(nullif(product_name, '')), product_key)",
-        'category': "coalesce(max(nullif(category, '')), 'uncategorised')",
+        'name': 'coalesce(max(product_name), product_key)',
+        'category': "coalesce(max(category), 'uncategorised')",
     }, input_transaction_lines(), group_by=['product_key'])) }}
 {% endmacro %}
 
@@ -76,11 +61,14 @@
 
 
 {#- marketing_campaign (Kaggle "Customer Personality Analysis"): one row per customer with spend
-    per category and purchases per channel. Each customer gets NumWeb + NumCatalog + NumStore
-    purchases as orders, the latest Recency days before the as-of date and one a week before each
-    other, their channels in that order, the first NumDealsPurchases with a discount; each
-    category's spend is spread evenly over them. So RFM and the spend and channel features equal
-    the file's figures exactly. -#}
+    per category and purchases per channel, staged row by row in base_marketing_campaign; only its
+    usable rows make customers, orders, order lines and offer responses. Each customer gets
+    NumWeb + NumCatalog + NumStore purchases as orders, the latest Recency days before the as-of
+    date and one a week before each other, their channels in that order, the first
+    NumDealsPurchases with a discount; each category's spend is spread evenly over them. So RFM
+    and the spend and channel features equal the file's figures exactly. A customer with spend but
+    no purchase counts gets one order, Recency days back and without a channel, holding the spend:
+    the spend stays in the spend columns and RFM counts it as one purchase. -#}
 {% macro input_marketing_categories() %}
     {{ return([
         {'product_id': 1, 'name': 'Wines', 'category': 'wine', 'column': 'MntWines'},
@@ -92,28 +80,45 @@
     ]) }}
 {% endmacro %}
 
+{% macro input_marketing_rows() -%}
+    (
+        select * from {{ ref('base_marketing_campaign') }}
+        where rejection_reason is null
+    )
+{%- endmacro %}
+
 {% macro input_marketing_purchases() -%}
     (
         select
             *,
-            unnest(range(purchases)) as purchase_number
+            unnest(range(order_count)) as purchase_number
         from (
             select
                 *,
-                coalesce(try_cast(numwebpurchases as integer), 0) as web_purchases,
-                coalesce(try_cast(numcatalogpurchases as integer), 0) as catalog_purchases,
-                coalesce(try_cast(numwebpurchases as integer), 0)
-                + coalesce(try_cast(numcatalogpurchases as integer), 0)
-                + coalesce(try_cast(numstorepurchases as integer), 0) as purchases
-            from {{ input_read('marketing_campaign') }}
-            where try_cast(recency as integer) is not null
+                web_purchases + catalog_purchases + store_purchases as purchases,
+                case
+                    when web_purchases + catalog_purchases + store_purchases > 0
+                        then web_purchases + catalog_purchases + store_purchases
+                    when
+                        {%- for category in input_marketing_categories() %}
+                            spend_{{ category.category }}{{ " +" if not loop.last }}
+                        {%- endfor %}
+                        > 0 then 1
+                    else 0
+                end as order_count
+            from {{ input_marketing_rows() }}
         )
     ) as purchases
 {%- endmacro %}
 
+{#- the order of a customer's purchase_number-th purchase -#}
+{% macro input_marketing_order_id() -%}
+    {{ dbt.concat(["customer_key", "'-'", dbt.cast('purchase_number', dbt.type_string())]) }}
+{%- endmacro %}
+
 {% macro input_customers_from_marketing_campaign() %}
     {{ return(input_emit('customers', {
-        'customer_id': 'id',
+        'customer_id': 'customer_key',
         'birth_year': 'year_birth',
         'education': 'education',
         'marital_status': 'marital_status',
@@ -121,19 +126,19 @@
         'kids_at_home': 'kidhome',
         'teens_at_home': 'teenhome',
         'signup_date': 'dt_customer',
-    }, input_read('marketing_campaign'))) }}
+    }, input_marketing_rows())) }}
 {% endmacro %}
 
 {% macro input_orders_from_marketing_campaign() %}
     {{ return(input_emit('orders', {
-        'order_id': 'try_cast(id as bigint) * 1000 + purchase_number',
-        'customer_id': 'id',
-        'ordered_at': input_as_of_date() ~ " - cast(cast(recency as integer) + 7 * purchase_number as integer)",
+        'order_id': input_marketing_order_id(),
+        'customer_id': 'customer_key',
+        'ordered_at': input_as_of_date() ~ " - cast(recency_days + 7 * purchase_number as integer)",
         'channel': "case when purchase_number < web_purchases then 'web'"
             ~ " when purchase_number < web_purchases + catalog_purchases then 'catalog'"
-            ~ " else 'store' end",
+            ~ " when purchase_number < purchases then 'store' end",
         'status': sql_literal(required_var('revenue_order_status')),
-        'discount_used': 'purchase_number < coalesce(try_cast(numdealspurchases as integer), 0)',
+        'discount_used': 'purchase_number < coalesce(deal_purchases, 0)',
     }, input_marketing_purchases())) }}
 {% endmacro %}
 
@@ -141,7 +146,7 @@
     {%- set spend -%}
         case categories.product_id
         {%- for category in input_marketing_categories() %}
-            when {{ category.product_id }} then try_cast({{ category.column }} as double)
+            when {{ category.product_id }} then spend_{{ category.category }}
         {%- endfor %}
         end
     {%- endset -%}
@@ -150,13 +155,13 @@
             select
                 purchases.*,
                 categories.product_id as category_product_id,
-                {{ spend }} / purchases.purchases as category_spend
+                {{ spend }} / purchases.order_count as category_spend
             from {{ input_marketing_purchases() }}
             cross join {{ input_marketing_products() }}
         ) as lines
     {%- endset -%}
     {{ return(input_emit('order_items', {
-        'order_id': 'try_cast(id as bigint) * 1000 + purchase_number',
+        'order_id': input_marketing_order_id(),
         'product_id': 'category_product_id',
         'quantity': '1',
         'unit_price': 'category_spend',
@@ -167,7 +172,7 @@
     (
         values
         {%- for category in input_marketing_categories() %}
-            ({{ category.product_id }}, '{{ category.name }}', '{{ category.category }}')
+            ({{ category.product_id }}, {{ sql_literal(category.name) }}, {{ sql_literal(category.category) }})
             {{- "," if not loop.last }}
         {%- endfor %}
     ) as categories (product_id, name, category)
@@ -189,21 +194,21 @@
     {%- set accepted -%}
         case offers.campaign
         {%- for campaign, column in campaigns.items() %}
-            when '{{ campaign }}' then {{ column }}
+            when {{ sql_literal(campaign) }} then {{ column }}
         {%- endfor %}
         end
     {%- endset -%}
     {%- set relation -%}
-        {{ input_read('marketing_campaign') }} as customers
+        {{ input_marketing_rows() }} as customers
         cross join (
             values
             {%- for campaign in campaigns %}
-                ('{{ campaign }}'){{ "," if not loop.last }}
+                ({{ sql_literal(campaign) }}){{ "," if not loop.last }}
             {%- endfor %}
         ) as offers (campaign)
     {%- endset -%}
     {{ return(input_emit('campaign_responses', {
-        'customer_id': 'id',
+        'customer_id': 'customer_key',
         'campaign': 'offers.campaign',
         'accepted': accepted,
     }, relation)) }}

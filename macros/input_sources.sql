@@ -285,3 +285,27 @@
     {%- set mapping = sources[entity].get('columns') or {} -%}
     {{ return(present is none or mapping.get(column, column) in present) }}
 {% endmacro %}
+
+
+{#- The columns of an input's raw records as the user's file names them: contract column -> file
+    column, for the contract columns the file has (all of them, under their own names, for seeds
+    and derived entities). dq_rejected_rows shows a rejected record under these names. -#}
+{% macro input_record_columns(entity) %}
+    {%- set sources = input_sources() or {} -%}
+    {%- set columns = {} -%}
+    {%- if entity not in sources -%}
+        {%- for column in input_columns(entity) -%}
+            {%- do columns.update({column: column}) -%}
+        {%- endfor -%}
+        {{ return(columns) }}
+    {%- endif -%}
+    {%- set present = input_file_columns(sources[entity]) -%}
+    {%- set mapping = sources[entity].get('columns') or {} -%}
+    {%- for column in input_columns(entity) -%}
+        {%- set file_column = mapping.get(column, column) -%}
+        {%- if present is none or file_column in present -%}
+            {%- do columns.update({column: file_column}) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(columns) }}
+{% endmacro %}

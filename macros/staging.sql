@@ -84,9 +84,10 @@
 
 
 {#- The raw key text of a row (dq_rejected_rows) from its raw values as text; key parts joined
-    by '-'. -#}
+    by '-'. An input without a key (a transaction line) names the record by its `record_key`. -#}
 {% macro record_key_text(entity, raw_text) -%}
-    {%- set key_columns = input_contract()[entity]['key'] -%}
+    {%- set contract = input_contract()[entity] -%}
+    {%- set key_columns = contract.get('record_key', contract.get('key')) -%}
     {%- set key_parts = [] -%}
     {%- for column in key_columns -%}
         {%- if key_columns | length == 1 -%}

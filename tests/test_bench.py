@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 
+import pyarrow.parquet as pq
+
 from conftest import copy_project
 from customer_intelligence import bench, cli
 from customer_intelligence.generate import ENTITIES
@@ -39,6 +41,26 @@ def test_the_input_config_maps_every_entity_to_its_parquet_file(tmp_path):
 
     assert sorted(sources) == sorted(ENTITIES)
     assert sources["order_items"]["path"] == str(tmp_path / "raw_order_items.parquet")
+
+
+def test_the_transactions_config_gives_every_order_line_as_one_log(tmp_path):
+    bench.ensure_dataset(tmp_path, customers=40, seed=1)
+    config = bench.write_input_config(tmp_path, "transactions")
+
+    sources = load_input_config(config)["input_sources"]
+
+    assert list(sources) == ["transactions"]
+    log = pq.read_table(sources["transactions"]["path"])
+    items = pq.read_table(tmp_path / "raw_order_items.parquet")
+    orders = pq.read_table(tmp_path / "raw_orders.parquet").to_pandas()
+    # an order line whose order id appears on n order rows is n lines of the log
+    copies = orders["order_id"].value_counts()
+    expected = int(items.to_pandas()["order_id"].map(copies).fillna(0).sum())
+    assert log.num_rows == expected
+    assert log.column_names == [
+        "customer_id", "order_id", "order_date", "product_id", "product_name", "category",
+        "quantity", "unit_price", "channel",
+    ]  # fmt: skip
 
 
 def test_bench_builds_generated_data_and_writes_its_figures(tmp_path, monkeypatch, capsys):

@@ -17,7 +17,7 @@ REJECTIONS = {
     ("raw_orders", "unparseable_ordered_at"): [("orders", "unparseable_dates")],
     ("raw_orders", "unknown_customer"): [("orders", "unknown_customers")],
     ("raw_order_items", "non_positive_quantity"): [("order_items", "invalid_quantities")],
-    ("raw_order_items", "non_positive_unit_price"): [("order_items", "invalid_unit_prices")],
+    ("raw_order_items", "negative_unit_price"): [("order_items", "invalid_unit_prices")],
     ("raw_order_items", "unknown_or_rejected_order"): [
         ("order_items", "of_unknown_customer_orders"),
         ("order_items", "of_future_orders"),

@@ -268,7 +268,7 @@ def test_dirt_in_the_files_matches_the_planted_counts(sample, planted):
     quantity, price = unique["quantity"].astype(int), unique["unit_price"].astype(float)
     assert items.duplicated().sum() == dirt["order_items"]["exact_duplicates"]
     assert (quantity <= 0).sum() == dirt["order_items"]["invalid_quantities"]
-    assert (price <= 0).sum() == dirt["order_items"]["invalid_unit_prices"]
+    assert (price < 0).sum() == dirt["order_items"]["invalid_unit_prices"]
     assert (quantity >= 200).sum() == dirt["order_items"]["outlier_quantities"]
     outlier_orders = unique.loc[quantity >= 200, "order_id"].nunique()
     assert outlier_orders == dirt["orders"]["outlier_orders"]

@@ -9,6 +9,7 @@ broken config stops before any model runs with a message naming the file, the co
 from __future__ import annotations
 
 import decimal
+import json
 import os
 import subprocess
 import sys
@@ -115,7 +116,11 @@ def transaction_build(project, tmp_path_factory):
 
 def test_transaction_log_gives_rfm_that_matches_pandas(transaction_build):
     connection, lines, _ = transaction_build
-    usable = lines[(lines["CustomerID"] != "") & (lines["InvoiceDate"] != "not a date")].copy()
+    # identical lines are one line (exact duplicates collapse, as for every input)
+    distinct = lines.drop_duplicates()
+    usable = distinct[
+        (distinct["CustomerID"] != "") & (distinct["InvoiceDate"] != "not a date")
+    ].copy()
     usable["ordered_on"] = pd.to_datetime(
         usable["InvoiceDate"], format="%m/%d/%Y %H:%M"
     ).dt.normalize()
@@ -149,13 +154,41 @@ def test_transaction_log_keeps_codes_names_and_rejects_what_it_cannot_use(transa
     names = dict(connection.sql("select product_name, category from stg_products").fetchall())
     assert set(names) == set(lines["Description"])
     assert set(names.values()) == {"uncategorised"}
-    reasons = dict(
+    # each bad line is rejected on its own, under the input's name, in the file's own words
+    distinct = lines.drop(columns="Day").drop_duplicates()
+    rejected = connection.sql(
+        "select reason, raw_record from dq_rejected_rows where source_table = 'transactions'"
+    ).df()
+    expected_reasons = {
+        "missing_customer_id": int((distinct["CustomerID"] == "").sum()),
+        "unparseable_order_date": int((distinct["InvoiceDate"] == "not a date").sum()),
+    }
+    assert rejected["reason"].value_counts().to_dict() == expected_reasons
+    records = [json.loads(record) for record in rejected["raw_record"]]
+    assert {key for record in records for key in record} == {
+        "CustomerID", "InvoiceNo", "InvoiceDate", "StockCode", "Description", "Quantity",
+        "UnitPrice",
+    }  # fmt: skip
+    assert {record["InvoiceDate"] for record in records} >= {"not a date"}
+    assert (
         connection.sql(
-            "select reason, count(*) from dq_rejected_rows "
-            "where source_table = 'raw_orders' group by 1"
+            "select source_table from dq_rejected_rows where source_table <> 'transactions'"
         ).fetchall()
+        == []
     )
-    assert reasons == {"unparseable_ordered_at": 1, "unknown_customer": 1}
+    reconciliation = connection.sql(
+        "select raw_rows, staged_rows, rejected_rows, exact_duplicates_removed "
+        "from dq_source_reconciliation where source_table = 'transactions'"
+    ).fetchall()
+    duplicates = len(lines) - len(distinct)
+    assert reconciliation == [
+        (
+            len(lines),
+            len(distinct) - sum(expected_reasons.values()),
+            sum(expected_reasons.values()),
+            duplicates,
+        )
+    ]
     assert connection.sql("select count(*) from fct_campaign_kpis").fetchall() == [(0,)]
     assert "Input: no email_events in input_sources: skipped campaign KPIs" in stdout
     assert connection.sql("select count(*) from customer_segments").fetchall()[0][0] == 80
@@ -546,7 +579,8 @@ def test_preflight_accepts_bad_values_under_the_tolerance(project, small_log, tm
     assert result.returncode == 0, result.stdout[-4000:]
     with duckdb.connect(str(database), read_only=True) as connection:
         rejected = connection.sql(
-            "select count(*) from base_orders where rejection_reason = 'unparseable_ordered_at'"
+            "select count(*) from base_transactions "
+            "where rejection_reason = 'unparseable_order_date'"
         ).fetchall()
     assert rejected == [(2,)]
 

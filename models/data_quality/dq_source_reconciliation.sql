@@ -1,6 +1,8 @@
--- one row per raw source: raw rows = staged rows + rejected rows + removed exact duplicates
+-- one row per raw table and one per input the user names: raw rows = staged rows + rejected rows
+-- + removed exact duplicates
 {% set bases = input_staged_entities() %}
 {% set sources = input_sources() or {} %}
+{% set line_inputs = input_line_staged_inputs() | select('in', sources) | list %}
 
 with
 
@@ -28,33 +30,105 @@ rejected_rows as (
     ),
 {% endfor %}
 
+{% for input in line_inputs %}
+    file_{{ input }} as (
+        select * from {{ input_file_reader(sources[input]) }}
+    ),
+
+    base_{{ input }} as (
+        select * from {{ ref('base_' ~ input) }}
+    ),
+{% endfor %}
+
+{% if 'transactions' in line_inputs %}
+    -- a usable line is staged when its order line is: a line whose order line staging rejected
+    -- after all would leave the transactions row unbalanced
+    staged_transactions as (
+        select base_transactions.order_key
+        from base_transactions
+        inner join stg_order_items
+            on
+                cast(base_transactions.order_key as bigint) = stg_order_items.order_id
+                and cast(base_transactions.product_key as bigint) = stg_order_items.product_id
+        where base_transactions.rejection_reason is null
+    ),
+{% endif %}
+
+{% if 'marketing_campaign' in line_inputs %}
+    -- a usable row is staged when its customer is
+    staged_marketing_campaign as (
+        select base_marketing_campaign.customer_key
+        from base_marketing_campaign
+        inner join stg_customers
+            on cast(base_marketing_campaign.customer_key as bigint) = stg_customers.customer_id
+        where base_marketing_campaign.rejection_reason is null
+    ),
+{% endif %}
+
 stage_counts as (
     {%- for entity in bases %}
+        {#- an entity the user names has a row of its own too, with its file's counts #}
+        {%- set names = ['raw_' ~ entity] + ([entity] if entity in sources else []) %}
+        {%- for name in names %}
+            select
+                {{ sql_literal(name) }} as source_table,
+                'raw' as row_stage,
+                count(*) as row_count
+            from raw_{{ entity }}
+            union all
+            select
+                {{ sql_literal(name) }} as source_table,
+                'staged' as row_stage,
+                count(*) as row_count
+            from stg_{{ entity }}
+            union all
+            select
+                {{ sql_literal(name) }} as source_table,
+                'exact_duplicates' as row_stage,
+                coalesce(sum(copies - 1), 0) as row_count
+            from base_{{ entity }}
+            union all
+            select
+                {{ sql_literal(name) }} as source_table,
+                'rejected' as row_stage,
+                count(*) as row_count
+            from rejected_rows
+            where source_table = {{ sql_literal('raw_' ~ entity) }}
+            union all
+        {%- endfor %}
+    {%- endfor %}
+    {%- for input in line_inputs %}
         select
-            'raw_{{ entity }}' as source_table,
+            {{ sql_literal(input) }} as source_table,
             'raw' as row_stage,
             count(*) as row_count
-        from raw_{{ entity }}
+        from file_{{ input }}
         union all
         select
-            'raw_{{ entity }}' as source_table,
+            {{ sql_literal(input) }} as source_table,
             'staged' as row_stage,
             count(*) as row_count
-        from stg_{{ entity }}
+        from staged_{{ input }}
         union all
         select
-            'raw_{{ entity }}' as source_table,
+            {{ sql_literal(input) }} as source_table,
             'exact_duplicates' as row_stage,
             coalesce(sum(copies - 1), 0) as row_count
-        from base_{{ entity }}
+        from base_{{ input }}
+        union all
+        select
+            {{ sql_literal(input) }} as source_table,
+            'rejected' as row_stage,
+            count(*) as row_count
+        from rejected_rows
+        where source_table = {{ sql_literal(input) }}
         union all
     {%- endfor %}
     select
-        source_table,
-        'rejected' as row_stage,
-        count(*) as row_count
-    from rejected_rows
-    group by source_table
+        cast(null as {{ dbt.type_string() }}) as source_table,
+        'raw' as row_stage,
+        0 as row_count
+    where 1 = 0
 ),
 
 reconciled as (

@@ -103,7 +103,13 @@ def bench(args: argparse.Namespace) -> int:
     from customer_intelligence.bench import BuildFailed, benchmark, print_table
 
     try:
-        result = benchmark(args.customers, args.runs, args.data_dir, seed=args.seed)
+        result = benchmark(
+            args.customers,
+            args.runs,
+            args.data_dir,
+            seed=args.seed,
+            input_format=args.input_format,
+        )
     except BuildFailed as error:
         print(f"customer-intel bench: {error}", file=sys.stderr)
         return 1
@@ -187,6 +193,13 @@ def parser() -> argparse.ArgumentParser:
         "--output", default=None, help="also write the figures as JSON"
     )
     build_bench_command.add_argument("--seed", type=int, default=42)
+    build_bench_command.add_argument(
+        "--input-format",
+        choices=("entities", "transactions"),
+        default="entities",
+        help="give the generated data as one file per entity, or its order lines as one "
+        "transaction log (default: %(default)s)",
+    )
     build_bench_command.add_argument(
         "--data-dir",
         type=Path,

@@ -804,9 +804,8 @@ def _dirty_orders(kd, cust, orders, items, counts, first_order_id):
     quantity[item_dirt["quantity"]] = -kd.integers("bad_units", items["key"], 0, 3)[
         item_dirt["quantity"]
     ]
-    unit_price[item_dirt["price"]] = np.where(
-        kd.uniform("bad_price", items["key"]) < 0.5, 0.0, -unit_price
-    )[item_dirt["price"]]
+    # a price of 0 is a free item, a purchase: only negative prices are dirt
+    unit_price[item_dirt["price"]] = -unit_price[item_dirt["price"]]
     item_rows = np.repeat(np.arange(len(o)), 1 + item_dirt["dup"])
     items_out = {
         "order_id": order_id[o][item_rows],

@@ -27,7 +27,7 @@ purchase_days as (
         ordered_on as purchased_on,
         -- an exact sum (sum_money): a parallel sum of doubles differs in the last bits from run
         -- to run, and the fit must see identical data to give identical parameters (and CRM files)
-        cast({{ sum_money('order_amount') }} as decimal(18, 4)) as purchase_amount
+        cast({{ sum_money('order_amount') }} as decimal(38, 4)) as purchase_amount
     from orders
     where is_revenue_order and {{ 'true' if has_purchase_dates else 'false' }}
     group by customer_id, ordered_on

@@ -40,9 +40,13 @@ checked as (
         case
             when parsed.order_id is null then 'invalid_order_id'
             when parsed.product_id is null then 'invalid_product_id'
-            when parsed.quantity is null or parsed.quantity <= 0 then 'non_positive_quantity'
+            when parsed.quantity is null then 'unparseable_quantity'
+            when parsed.quantity <= 0 then 'non_positive_quantity'
+            {#- a price of 0 is a free item: a purchase worth nothing #}
             {%- if input_has_column('order_items', 'unit_price') %}
-                when parsed.unit_price is null or parsed.unit_price <= 0 then 'non_positive_unit_price'
+                when parsed.unit_price is null then 'unparseable_unit_price'
+                when parsed.unit_price < 0 then 'negative_unit_price'
+                when parsed.quantity * parsed.unit_price >= {{ money_limit() }} then 'amount_out_of_range'
             {%- endif %}
             {#- baskets without an orders file are still baskets: rules need no order header #}
             {%- if input_available('orders') %}

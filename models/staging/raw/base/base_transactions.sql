@@ -1,0 +1,171 @@
+-- one row per distinct line of the user's transaction log (input transactions; no rows with the
+-- bundled data): parsed, with the reason it cannot be used (null if usable). The log's customers,
+-- orders, order lines and products are built from the usable lines alone
+-- (macros/input_derivations.sql), so a bad line never takes another line with it.
+{% set raw_columns = input_columns('transactions') %}
+{% set native_types = input_native_types('transactions') %}
+{% set future_cutoff = date_var_or('future_date_cutoff', dbt.cast(dbt.current_timestamp(), type_date())) %}
+{% set has_amount = input_has_column('transactions', 'amount') %}
+{% set has_unit_price = input_has_column('transactions', 'unit_price') %}
+{#- customers and products given in their own files: a line must name one of theirs -#}
+{% set given = input_sources() or {} %}
+{% set customer_file = 'transactions' in given and 'customers' in given %}
+{% set product_file = 'transactions' in given and 'products' in given %}
+
+with
+
+-- the file's own text: keys are normalised after the exact duplicates collapse, so a rejected
+-- line keeps its text in dq_rejected_rows
+source as (
+    {%- if 'transactions' in given %}
+        select * from {{ input_read('transactions', native_types) }}
+    {%- else %}
+        select * from {{ input_relation('transactions') }}
+    {%- endif %}
+),
+
+{% if customer_file %}
+    customers as (
+        select * from {{ ref('stg_customers') }}
+    ),
+{% endif %}
+
+{% if product_file %}
+    products as (
+        select * from {{ ref('stg_products') }}
+    ),
+{% endif %}
+
+distinct_rows as (
+    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+),
+
+parsed as (
+    select
+        {{ input_key('customer_id') }} as customer_id,
+        {{ input_key('order_id') }} as order_id,
+        {{ parse_raw('order_date', 'timestamp', native_types) }} as ordered_at,
+        {{ input_key("coalesce(nullif(trim(product_id), ''), 'unspecified')") }} as product_key,
+        -- an empty quantity is one unit, as in an order_items file without the column
+        case
+            when {{ raw_is_empty('quantity', native_types) }} then 1
+            else {{ parse_raw('quantity', 'double', native_types) }}
+        end as line_quantity,
+        {{ parse_raw('amount', 'double', native_types) }} as amount,
+        {{ parse_raw('unit_price', 'double', native_types) }} as unit_price,
+        nullif(trim(product_name), '') as product_name,
+        nullif(trim(category), '') as category,
+        nullif(trim(channel), '') as channel,
+        {{ raw_is_empty('order_date', native_types) }} as order_date_is_empty,
+        {{ raw_is_empty('amount', native_types) }} as amount_is_empty,
+        {{ raw_is_empty('unit_price', native_types) }} as unit_price_is_empty,
+        raw_values,
+        empty_fields,
+        copies
+    from distinct_rows
+),
+
+-- the line total: amount, else quantity x unit price; without either column, no money at all
+priced as (
+    select
+        *,
+        {%- if has_amount and has_unit_price %}
+            coalesce(amount, unit_price * line_quantity) as line_amount
+        {%- elif has_amount %}
+            amount as line_amount
+        {%- elif has_unit_price %}
+            unit_price * line_quantity as line_amount
+        {%- else %}
+            cast(null as {{ type_double() }}) as line_amount
+        {%- endif %}
+    from parsed
+),
+
+checked as (
+    select
+        priced.*,
+        case
+            when priced.customer_id is null then 'missing_customer_id'
+            when priced.order_date_is_empty then 'missing_order_date'
+            when priced.ordered_at is null then 'unparseable_order_date'
+            when {{ dbt.cast('priced.ordered_at', type_date()) }} > {{ future_cutoff }}
+                then 'future_order_date'
+            when priced.line_quantity is null then 'unparseable_quantity'
+            when priced.line_quantity <= 0 then 'non_positive_quantity'
+            {%- if has_amount %}
+                when not priced.amount_is_empty and priced.amount is null then 'unparseable_amount'
+            {%- endif %}
+            {%- if has_unit_price %}
+                when not priced.unit_price_is_empty and priced.unit_price is null
+                    then 'unparseable_unit_price'
+            {%- endif %}
+            {%- if has_amount or has_unit_price %}
+                when priced.line_amount is null then 'missing_amount'
+                -- a line total of 0 is a free item: a purchase worth nothing
+                when priced.line_amount < 0 then 'negative_amount'
+                when priced.line_amount >= {{ money_limit() }} then 'amount_out_of_range'
+            {%- endif %}
+            {%- if customer_file %}
+                when customers.customer_id is null then 'unknown_customer'
+            {%- endif %}
+            {%- if product_file %}
+                when products.product_id is null then 'unknown_product'
+            {%- endif %}
+        end as rejection_reason
+    from priced
+    {%- if customer_file %}
+        left join customers
+            on cast(priced.customer_id as bigint) = customers.customer_id
+    {%- endif %}
+    {%- if product_file %}
+        left join products
+            on cast(priced.product_key as bigint) = products.product_id
+    {%- endif %}
+),
+
+-- without order_id, a customer's usable lines on one date are one order
+keyed as (
+    select
+        *,
+        {{ input_key(
+            "coalesce(order_id, " ~ dbt.concat([
+                "customer_id", "'|'",
+                dbt.cast(dbt.cast('ordered_at', type_date()), dbt.type_string()),
+            ]) ~ ")"
+        ) }} as order_key
+    from checked
+),
+
+-- an order id that several customers' lines share belongs to the smallest customer id; the other
+-- customers' lines are rejected (an order has one customer). Without order_id it cannot happen.
+settled as (
+    select
+        *,
+        {%- if input_has_column('transactions', 'order_id') %}
+            min(case when rejection_reason is null then customer_id end)
+                over (partition by order_key)
+        {%- else %}
+            customer_id
+        {%- endif %} as order_customer_id
+    from keyed
+)
+
+select
+    customer_id,
+    order_key,
+    product_key,
+    ordered_at,
+    line_quantity,
+    line_amount,
+    product_name,
+    category,
+    channel,
+    raw_values,
+    empty_fields,
+    copies,
+    case
+        when rejection_reason is null and customer_id <> order_customer_id
+            then 'order_id_conflict'
+        else rejection_reason
+    end as rejection_reason
+from settled

@@ -14,11 +14,12 @@
 -#}
 {% macro association_rule_ctes(item_type, basket_orders=none) %}
 {%- set max_antecedent_items = required_var('basket_max_antecedent_items') -%}
-{%- if max_antecedent_items not in (1, 2) -%}
-    {{ exceptions.raise_compiler_error(
-        "Variable 'basket_max_antecedent_items' is '" ~ max_antecedent_items ~ "'. Set it to 1 "
-        ~ "(rules a -> b) or 2 (also {a, b} -> c) in dbt_project.yml or with --vars."
-    ) }}
+{#- a wrong value is reported by check_vars, with every other wrong var, before any model -#}
+{%- if max_antecedent_items not in (1, 2) and execute -%}
+    {{ exceptions.raise_compiler_error(var_problem(
+        'basket_max_antecedent_items', max_antecedent_items, 'choice',
+        var_rules()['basket_max_antecedent_items'][1]
+    )) }}
 {%- endif -%}
 basket_count as (
 {%- if basket_orders %}

@@ -80,10 +80,13 @@
         0.05: 1.959963984540054,
         0.1: 1.6448536269514722,
     } -%}
+    {#- a wrong value is reported by check_vars, with every other wrong var, before any model -#}
     {%- if alpha not in table -%}
+        {%- if not execute -%}
+            {{ return(table[0.05]) }}
+        {%- endif -%}
         {{ exceptions.raise_compiler_error(
-            "Variable 'ab_alpha' is " ~ alpha ~ "; fct_ab_test_results supports 0.001, 0.01, 0.05 "
-            ~ "or 0.1. Set one of them in dbt_project.yml or with --vars '{ab_alpha: 0.05}'."
+            var_problem('ab_alpha', alpha, 'choice', var_rules()['ab_alpha'][1])
         ) }}
     {%- endif -%}
     {{ return(table[alpha]) }}

@@ -12,17 +12,19 @@
 {%- endmacro %}
 
 
-{#- A date var as a SQL date literal, or the given SQL fallback when the var is null. -#}
+{#- A date var as a SQL date literal, or the given SQL fallback when the var is null. A wrong
+    date is reported by check_vars before any model runs, with every other wrong var; while dbt
+    parses it stands for null, so parsing does not stop at the first one. -#}
 {% macro date_var_or(name, fallback_sql) -%}
     {%- set value = required_var(name) -%}
     {%- if value is none -%}
         {{ return(fallback_sql) }}
     {%- endif -%}
-    {%- if not modules.re.match('^\\d{4}-\\d{2}-\\d{2}$', value | string) -%}
-        {{ exceptions.raise_compiler_error(
-            "Variable '" ~ name ~ "' is '" ~ value ~ "', which is not a date. Set it to YYYY-MM-DD "
-            ~ "in dbt_project.yml or with --vars '{" ~ name ~ ": 2025-12-31}', or to null for the default."
-        ) }}
+    {%- if not is_calendar_date(value) -%}
+        {%- if not execute -%}
+            {{ return('cast(null as ' ~ type_date() ~ ')') }}
+        {%- endif -%}
+        {{ exceptions.raise_compiler_error(var_problem(name, value, 'date', {})) }}
     {%- endif -%}
-    {{ return("cast('" ~ value ~ "' as " ~ type_date() ~ ")") }}
+    {{ return("cast(" ~ sql_literal(value | string) ~ " as " ~ type_date() ~ ")") }}
 {%- endmacro %}

@@ -15,35 +15,35 @@
 {%- endmacro %}
 
 {% macro input_customers_from_transactions() %}
-    {{ return(input_emit('customers', {'customer_id': 'customer_id'}, input_transaction_lines(),
-        group_by=['customer_id'])) }}
+    {{ return(input_emit('customers', {'customer_id': 'source_customer_id'},
+        input_transaction_lines(), group_by=['source_customer_id'])) }}
 {% endmacro %}
 
 {% macro input_orders_from_transactions() %}
     {{ return(input_emit('orders', {
-        'order_id': 'order_key',
-        'customer_id': 'customer_id',
+        'order_id': 'source_order_key',
+        'customer_id': 'source_customer_id',
         'ordered_at': 'min(ordered_at)',
         'channel': 'min(channel)',
         'status': sql_literal(required_var('revenue_order_status')),
-    }, input_transaction_lines(), group_by=['order_key', 'customer_id'])) }}
+    }, input_transaction_lines(), group_by=['source_order_key', 'source_customer_id'])) }}
 {% endmacro %}
 
 {% macro input_order_items_from_transactions() %}
     {{ return(input_emit('order_items', {
-        'order_id': 'order_key',
-        'product_id': 'product_key',
+        'order_id': 'source_order_key',
+        'product_id': 'source_product_key',
         'quantity': 'sum(line_quantity)',
         'unit_price': 'sum(line_amount) / sum(line_quantity)',
-    }, input_transaction_lines(), group_by=['order_key', 'product_key'])) }}
+    }, input_transaction_lines(), group_by=['source_order_key', 'source_product_key'])) }}
 {% endmacro %}
 
 {% macro input_products_from_transactions() %}
     {{ return(input_emit('products', {
-        'product_id': 'product_key',
-        'name': 'coalesce(max(product_name), product_key)',
+        'product_id': 'source_product_key',
+        'name': 'coalesce(max(product_name), source_product_key)',
         'category': "coalesce(max(category), 'uncategorised')",
-    }, input_transaction_lines(), group_by=['product_key'])) }}
+    }, input_transaction_lines(), group_by=['source_product_key'])) }}
 {% endmacro %}
 
 {% macro input_customers_from_orders() %}
@@ -113,12 +113,12 @@
 
 {#- the order of a customer's purchase_number-th purchase -#}
 {% macro input_marketing_order_id() -%}
-    {{ dbt.concat(["customer_key", "'-'", dbt.cast('purchase_number', dbt.type_string())]) }}
+    {{ dbt.concat(["source_customer_id", "'-'", dbt.cast('purchase_number', dbt.type_string())]) }}
 {%- endmacro %}
 
 {% macro input_customers_from_marketing_campaign() %}
     {{ return(input_emit('customers', {
-        'customer_id': 'customer_key',
+        'customer_id': 'source_customer_id',
         'birth_year': 'year_birth',
         'education': 'education',
         'marital_status': 'marital_status',
@@ -132,7 +132,7 @@
 {% macro input_orders_from_marketing_campaign() %}
     {{ return(input_emit('orders', {
         'order_id': input_marketing_order_id(),
-        'customer_id': 'customer_key',
+        'customer_id': 'source_customer_id',
         'ordered_at': input_as_of_date() ~ " - cast(recency_days + 7 * purchase_number as integer)",
         'channel': "case when purchase_number < web_purchases then 'web'"
             ~ " when purchase_number < web_purchases + catalog_purchases then 'catalog'"
@@ -208,7 +208,7 @@
         ) as offers (campaign)
     {%- endset -%}
     {{ return(input_emit('campaign_responses', {
-        'customer_id': 'customer_key',
+        'customer_id': 'source_customer_id',
         'campaign': 'offers.campaign',
         'accepted': accepted,
     }, relation)) }}

@@ -9,8 +9,7 @@
   whose own type already gives its text (an integer key, a number, a timestamp) stays in that type
   until the base_* model has collapsed exact duplicates (see input_native_columns).
 
-  Keys: a key that reads as an integer ('17850' or '17850.0') is kept; any other text ('85123A')
-  becomes a stable 62-bit number from its md5, so the same code gets the same id in every file.
+  Keys stay the user's text here; the base_* models make them keys (macros/input_keys.sql).
 -#}
 
 {% macro input_seeded_entities() %}
@@ -101,8 +100,9 @@
 
 
 {#- Selects an entity's contract columns from `relation`, expressions (a dict) overriding the
-    plain column, keys normalised, everything as text but `native_columns`: those the file holds
-    in a type whose text needs no normalising, left in that type (see input_native_columns). -#}
+    plain column, everything as text but `native_columns`: those the file holds in a type whose
+    text needs no normalising, left in that type (see input_native_columns). Keys stay the
+    user's text: the base_* models turn them into keys (macros/input_keys.sql). -#}
 {% macro input_emit(entity, expressions, relation, group_by=none, native_columns=[]) -%}
     {%- set kinds = input_contract()[entity]['columns'] -%}
     {%- set given = expressions if expressions is mapping else {} -%}
@@ -113,7 +113,7 @@
         {%- if column in native_columns %}
         {{ expression }} as {{ column }}
         {%- else %}
-        {{ input_key(as_text) if kind == 'key' else as_text }} as {{ column }}
+        {{ as_text }} as {{ column }}
         {%- endif %}
         {{- "," if not loop.last }}
     {%- endfor %}
@@ -121,21 +121,6 @@
     {%- if group_by %}
     group by {{ group_by | join(", ") }}
     {%- endif %}
-{%- endmacro %}
-
-
-{#- Integers are tested first: they are nearly every key, and the rows that pass skip the other
-    tests (list_contains, unlike IN, is not planned as a join over every row). -#}
-{% macro input_key(text) -%}
-    case
-        when try_cast(trim({{ text }}) as bigint) is not null
-            then cast(try_cast(trim({{ text }}) as bigint) as {{ dbt.type_string() }})
-        when list_contains(['', 'null', 'none', 'nan', 'n/a', 'na'], lower(trim({{ text }}))) then null
-        else cast(
-            4611686018427387904 + cast('0x' || left(md5(trim({{ text }})), 15) as bigint)
-            as {{ dbt.type_string() }}
-        )
-    end
 {%- endmacro %}
 
 

@@ -12,7 +12,6 @@ implementation of the documented rules says what each line must become.
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -32,14 +31,20 @@ EMPTY_KEYS = {"", "null", "none", "nan", "n/a", "na"}
 MONEY_LIMIT = Decimal("1e12")
 
 
-def input_key(text: str) -> str | None:
-    """macros/input_sources.sql's input_key: integers kept, other text hashed to 62 bits."""
-    text = text.strip()
-    if text.lower() in EMPTY_KEYS:
-        return None
-    if pd.Series([text]).str.fullmatch(r"-?\d+(\.0+)?").iloc[0]:
-        return str(int(Decimal(text)))
-    return str(4611686018427387904 + int(hashlib.md5(text.encode()).hexdigest()[:15], 16))
+def key_texts(ids: pd.Series) -> pd.Series:
+    """macros/input_keys.sql's input_key_text over a key domain: the integer's text when every id
+    is a plain integer, else the trimmed text; None for an empty id."""
+    trimmed = ids.str.strip()
+    empty = trimmed.str.lower().isin(EMPTY_KEYS)
+    numeric = trimmed[~empty].str.fullmatch(r"-?(0|[1-9][0-9]*)(\.0+)?").all()
+    return pd.Series(
+        [
+            None if is_empty else str(int(text.split(".")[0])) if numeric else text
+            for text, is_empty in zip(trimmed, empty, strict=True)
+        ],
+        index=ids.index,
+        dtype=object,
+    )
 
 
 def dirty_log(folder: Path, seed: int) -> pd.DataFrame:
@@ -77,11 +82,14 @@ def dirty_log(folder: Path, seed: int) -> pd.DataFrame:
 def expected_outcome(lines: pd.DataFrame) -> tuple[Counter, int, Decimal, int]:
     """(rejections by reason, staged lines, their revenue, exact duplicates), by the rules of
     base_transactions."""
-    distinct = lines.drop_duplicates()
+    distinct = lines.drop_duplicates().assign(
+        customer=lambda frame: key_texts(frame["customer_id"]),
+        order=lambda frame: key_texts(frame["order_id"]),
+    )
     today = pd.Timestamp(datetime.datetime.now(datetime.timezone.utc).date())
     reasons, usable = Counter(), []
     for line in distinct.itertuples(index=False):
-        customer = input_key(line.customer_id)
+        customer = line.customer
         ordered_at = pd.to_datetime(line.order_date, format="%Y-%m-%d %H:%M:%S", errors="coerce")
         quantity = pd.to_numeric(line.quantity, errors="coerce") if line.quantity else 1.0
         amount = pd.to_numeric(line.amount, errors="coerce")
@@ -104,7 +112,7 @@ def expected_outcome(lines: pd.DataFrame) -> tuple[Counter, int, Decimal, int]:
         elif Decimal(line.amount) >= MONEY_LIMIT:
             reason = "amount_out_of_range"
         else:
-            usable.append((input_key(line.order_id), customer, Decimal(line.amount)))
+            usable.append((line.order, customer, Decimal(line.amount)))
             continue
         reasons[reason] += 1
     # an order id that several customers' lines share belongs to the smallest customer id (text)

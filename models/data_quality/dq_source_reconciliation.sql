@@ -48,8 +48,8 @@ rejected_rows as (
         from base_transactions
         inner join stg_order_items
             on
-                cast(base_transactions.order_key as bigint) = stg_order_items.order_id
-                and cast(base_transactions.product_key as bigint) = stg_order_items.product_id
+                base_transactions.order_key = stg_order_items.order_id
+                and base_transactions.product_key = stg_order_items.product_id
         where base_transactions.rejection_reason is null
     ),
 {% endif %}
@@ -60,7 +60,7 @@ rejected_rows as (
         select base_marketing_campaign.customer_key
         from base_marketing_campaign
         inner join stg_customers
-            on cast(base_marketing_campaign.customer_key as bigint) = stg_customers.customer_id
+            on base_marketing_campaign.customer_key = stg_customers.customer_id
         where base_marketing_campaign.rejection_reason is null
     ),
 {% endif %}

@@ -45,6 +45,7 @@ profiled as (
 joined as (
     select
         profiled.customer_id,
+        profiled.source_customer_id,
         profiled.first_name,
         profiled.last_name,
         profiled.email,

@@ -4,7 +4,7 @@
 {% set categories = required_var('spend_categories') %}
 {% set channels = required_var('order_channels') %}
 {% set profile_columns = [
-    'customer_id', 'first_name', 'last_name', 'email', 'is_email_valid', 'gender', 'education',
+    'customer_id', 'source_customer_id', 'first_name', 'last_name', 'email', 'is_email_valid', 'gender', 'education',
     'marital_status', 'birth_year', 'age_years', 'income', 'kids_at_home', 'teens_at_home',
     'household_size', 'signup_date', 'tenure_days', 'country', 'email_opt_in', 'is_unsubscribed',
     'is_contactable', 'first_order_date', 'last_order_date', 'order_count', 'total_spend',

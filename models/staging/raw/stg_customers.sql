@@ -9,6 +9,7 @@ customers as (
 flagged as (
     select
         customer_id,
+        source_customer_id,
         first_name,
         last_name,
         email,

@@ -8,6 +8,7 @@ products as (
 
 select
     product_id,
+    source_product_id,
     product_name,
     category,
     price

@@ -20,7 +20,7 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
         trim(campaign) as campaign,
         {{ parse_raw('accepted', 'integer', native_types) }} as accepted,
         raw_values,

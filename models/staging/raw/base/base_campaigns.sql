@@ -16,7 +16,7 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ parse_raw('campaign_id', 'bigint', native_types) }} as campaign_id,
+        {{ parse_key('campaign_id', 'campaign', native_types) }} as campaign_id,
         trim(campaign_name) as campaign_name,
         {{ parse_raw('sent_at', 'timestamp', native_types) }} as sent_at,
         trim(subject) as subject,
@@ -28,7 +28,7 @@ parsed as (
         empty_fields,
         copies,
         case
-            when {{ parse_raw('campaign_id', 'bigint', native_types) }} is null then 'invalid_campaign_id'
+            when {{ parse_key('campaign_id', 'campaign', native_types) }} is null then 'invalid_campaign_id'
             when {{ parse_raw('sent_at', 'timestamp', native_types) }} is null then 'unparseable_sent_at'
         end as rejection_reason
     from distinct_rows

@@ -20,7 +20,7 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
         lower(trim(feature)) as feature,
         {{ parse_raw('value', 'double', native_types) }} as feature_value,
         raw_values,

@@ -16,7 +16,8 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
+        {{ parse_key_text('customer_id', 'customer', native_types) }} as source_customer_id,
         trim(first_name) as first_name,
         trim(last_name) as last_name,
         lower(trim(email)) as email,
@@ -34,7 +35,7 @@ parsed as (
         empty_fields,
         copies,
         case
-            when {{ parse_raw('customer_id', 'bigint', native_types) }} is null then 'invalid_customer_id'
+            when {{ parse_key('customer_id', 'customer', native_types) }} is null then 'invalid_customer_id'
         end as rejection_reason
     from distinct_rows
 )

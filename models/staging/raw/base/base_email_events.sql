@@ -27,9 +27,9 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ parse_raw('event_id', 'bigint', native_types) }} as event_id,
-        {{ parse_raw('campaign_id', 'bigint', native_types) }} as campaign_id,
-        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        {{ parse_key('event_id', 'email_event', native_types) }} as event_id,
+        {{ parse_key('campaign_id', 'campaign', native_types) }} as campaign_id,
+        {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
         lower(trim(email)) as email,
         lower(trim(event_type)) as event_type,
         {{ parse_raw('event_at', 'timestamp', native_types) }} as event_at,

@@ -55,7 +55,8 @@ parsed as (
                     then {{ parse_raw(category.column, 'double', native_types) }}
             end as spend_{{ category.category }},
         {%- endfor %}
-        {{ input_key('id') }} as customer_key
+        {{ parse_key('ID', 'customer', native_types) }} as customer_key,
+        {{ parse_key_text('ID', 'customer', native_types) }} as source_customer_id
     from distinct_rows
 ),
 
@@ -85,6 +86,7 @@ checked as (
 select
     {{ input_columns('marketing_campaign') | join(', ') }},
     customer_key,
+    source_customer_id,
     recency_days,
     {{ counts.keys() | join(', ') }},
     {{ spend_columns | join(', ') }},

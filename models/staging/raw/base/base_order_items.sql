@@ -24,8 +24,8 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ parse_raw('order_id', 'bigint', native_types) }} as order_id,
-        {{ parse_raw('product_id', 'bigint', native_types) }} as product_id,
+        {{ parse_key('order_id', 'order', native_types) }} as order_id,
+        {{ parse_key('product_id', 'product', native_types) }} as product_id,
         {{ parse_raw('quantity', 'integer', native_types) }} as quantity,
         {{ parse_raw('unit_price', 'double', native_types) }} as unit_price,
         raw_values,

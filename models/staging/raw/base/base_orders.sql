@@ -21,8 +21,8 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ parse_raw('order_id', 'bigint', native_types) }} as order_id,
-        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        {{ parse_key('order_id', 'order', native_types) }} as order_id,
+        {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
         {{ parse_raw('ordered_at', 'timestamp', native_types) }} as ordered_at,
         lower(trim(channel)) as channel,
         lower(trim(status)) as order_status,

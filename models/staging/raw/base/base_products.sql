@@ -16,7 +16,8 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ parse_raw('product_id', 'bigint', native_types) }} as product_id,
+        {{ parse_key('product_id', 'product', native_types) }} as product_id,
+        {{ parse_key_text('product_id', 'product', native_types) }} as source_product_id,
         trim(name) as product_name,
         lower(trim(category)) as category,
         {{ parse_raw('price', 'double', native_types) }} as price,
@@ -24,7 +25,7 @@ parsed as (
         empty_fields,
         copies,
         case
-            when {{ parse_raw('product_id', 'bigint', native_types) }} is null then 'invalid_product_id'
+            when {{ parse_key('product_id', 'product', native_types) }} is null then 'invalid_product_id'
             when nullif(trim(category), '') is null then 'missing_category'
         end as rejection_reason
     from distinct_rows

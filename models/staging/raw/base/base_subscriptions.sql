@@ -20,8 +20,8 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ parse_raw('subscription_event_id', 'bigint', native_types) }} as subscription_event_id,
-        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        {{ parse_key('subscription_event_id', 'subscription_event', native_types) }} as subscription_event_id,
+        {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
         lower(trim(email)) as email,
         lower(trim(event_type)) as event_type,
         {{ parse_raw('event_at', 'timestamp', native_types) }} as event_at,

@@ -42,10 +42,12 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ input_key('customer_id') }} as customer_id,
-        {{ input_key('order_id') }} as order_id,
+        {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
+        {{ parse_key_text('customer_id', 'customer', native_types) }} as source_customer_id,
+        {{ parse_key_text('order_id', 'order', native_types) }} as source_order_id,
         {{ parse_raw('order_date', 'timestamp', native_types) }} as ordered_at,
-        {{ input_key("coalesce(nullif(trim(product_id), ''), 'unspecified')") }} as product_key,
+        coalesce({{ parse_key_text('product_id', 'product', native_types) }}, 'unspecified')
+            as source_product_key,
         -- an empty quantity is one unit, as in an order_items file without the column
         case
             when {{ raw_is_empty('quantity', native_types) }} then 1
@@ -69,6 +71,7 @@ parsed as (
 priced as (
     select
         *,
+        {{ input_key('source_product_key', 'product') }} as product_key,
         {%- if has_amount and has_unit_price %}
             coalesce(amount, unit_price * line_quantity) as line_amount
         {%- elif has_amount %}
@@ -115,25 +118,30 @@ checked as (
     from priced
     {%- if customer_file %}
         left join customers
-            on cast(priced.customer_id as bigint) = customers.customer_id
+            on priced.customer_id = customers.customer_id
     {%- endif %}
     {%- if product_file %}
         left join products
-            on cast(priced.product_key as bigint) = products.product_id
+            on priced.product_key = products.product_id
     {%- endif %}
 ),
 
 -- without order_id, a customer's usable lines on one date are one order
+order_keyed as (
+    select
+        *,
+        coalesce(source_order_id, {{ dbt.concat([
+            "source_customer_id", "'|'",
+            dbt.cast(dbt.cast('ordered_at', type_date()), dbt.type_string()),
+        ]) }}) as source_order_key
+    from checked
+),
+
 keyed as (
     select
         *,
-        {{ input_key(
-            "coalesce(order_id, " ~ dbt.concat([
-                "customer_id", "'|'",
-                dbt.cast(dbt.cast('ordered_at', type_date()), dbt.type_string()),
-            ]) ~ ")"
-        ) }} as order_key
-    from checked
+        {{ input_key('source_order_key', 'order') }} as order_key
+    from order_keyed
 ),
 
 -- an order id that several customers' lines share belongs to the smallest customer id; the other
@@ -142,18 +150,21 @@ settled as (
     select
         *,
         {%- if input_has_column('transactions', 'order_id') %}
-            min(case when rejection_reason is null then customer_id end)
+            min(case when rejection_reason is null then source_customer_id end)
                 over (partition by order_key)
         {%- else %}
-            customer_id
+            source_customer_id
         {%- endif %} as order_customer_id
     from keyed
 )
 
 select
     customer_id,
+    source_customer_id,
     order_key,
+    source_order_key,
     product_key,
+    source_product_key,
     ordered_at,
     line_quantity,
     line_amount,
@@ -164,7 +175,7 @@ select
     empty_fields,
     copies,
     case
-        when rejection_reason is null and customer_id <> order_customer_id
+        when rejection_reason is null and source_customer_id <> order_customer_id
             then 'order_id_conflict'
         else rejection_reason
     end as rejection_reason

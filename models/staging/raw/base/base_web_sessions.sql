@@ -20,8 +20,8 @@ distinct_rows as (
 
 parsed as (
     select
-        {{ parse_raw('session_id', 'bigint', native_types) }} as session_id,
-        {{ parse_raw('customer_id', 'bigint', native_types) }} as customer_id,
+        {{ parse_key('session_id', 'web_session', native_types) }} as session_id,
+        {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
         {{ parse_raw('started_at', 'timestamp', native_types) }} as started_at,
         {{ parse_raw('pages_viewed', 'integer', native_types) }} as pages_viewed,
         nullif(lower(trim(traffic_source)), '') as traffic_source,

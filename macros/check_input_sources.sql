@@ -4,7 +4,8 @@
   missing, a CSV file is empty, not UTF-8 (or not in its `encoding`) or mixes line endings, a
   mapped column does not exist, a required column has no source, more than var
   input_max_invalid_share of a date or number column does not parse (fewer bad values go to
-  dq_rejected_rows as usual). It then logs one line per skipped part of the pipeline.
+  dq_rejected_rows as usual), or a customer_features file names a feature that cannot be a
+  column. It then logs one line per skipped part of the pipeline.
 -#}
 {% macro check_input_sources() %}
     {%- set sources = input_sources() -%}
@@ -31,6 +32,8 @@
         {{ input_check_columns(entity, spec, contract[entity]) }}
         {{ input_check_values(entity, spec, contract[entity]) }}
     {%- endfor -%}
+    {#- raises on a feature name that cannot be a column -#}
+    {%- do input_feature_names() -%}
     {{ input_log_coverage() }}
     {{ return('') }}
 {% endmacro %}

@@ -2,7 +2,8 @@
 
 Each pre-flight test writes a broken file, runs `customer-intel build --input` and asserts the
 message names the file, what was found and the config line (or command) that fixes it, before
-any model runs. The build tests run the pipeline on both mall-customers headers.
+any model runs. The build tests run the pipeline on both mall-customers headers and on a user's own
+customer_features file.
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import adjusted_rand_score
 
 from conftest import REPO, copy_project
 from test_own_data import build_with_input, preflight_message, quick_vars_block
@@ -193,3 +196,77 @@ def test_mall_customers_builds_segments_for_every_customer_with_either_header(
     assert sorted(row[0] for row in segmented) == sorted(mall["CustomerID"]) == list(range(1, 201))
     assert dict(genders) == mall["Gender"].str.upper().value_counts().to_dict()
     assert features == [("age",), ("annual_income_k",), ("spending_score",)]
+
+
+# --- features the segmentation takes from the user's data -------------------------------------
+
+
+def write_customer_features(folder: Path, customers: int = 60) -> np.ndarray:
+    """A transaction log in which every customer looks alike (one order of 20 on one day) and a
+    long customer_features file whose two features split them into two planted groups."""
+    rng = np.random.default_rng(8)
+    ids = np.arange(101, 101 + customers)
+    pd.DataFrame({"cust": ids, "date": "2024-03-01", "value": 20, "item": "A1"}).to_csv(
+        folder / "purchases.csv", index=False
+    )
+    group = np.arange(customers) % 2
+    visits = np.where(group == 0, 2.0, 30.0) + rng.normal(0, 0.5, customers)
+    tenure = np.where(group == 0, 1.0, 9.0) + rng.normal(0, 0.3, customers)
+    pd.concat(
+        [
+            pd.DataFrame({"customer_id": ids, "feature": " Store_Visits ", "value": visits}),
+            pd.DataFrame({"customer_id": ids, "feature": "tenure_years", "value": tenure}),
+        ]
+    ).to_csv(folder / "features.csv", index=False)
+    return group
+
+
+def test_a_customer_features_file_gives_the_segmentation_its_features(project, tmp_path):
+    group = write_customer_features(tmp_path)
+    config = (
+        "sources:\n"
+        f"  transactions:\n    path: {tmp_path / 'purchases.csv'}\n"
+        "    columns: {customer_id: cust, order_date: date, amount: value, product_id: item}\n"
+        f"  customer_features: {{path: {tmp_path / 'features.csv'}}}\n" + quick_vars_block()
+    )
+    database = tmp_path / "build.duckdb"
+
+    result = build_with_input(project, config, database)
+
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        features = connection.sql("select feature from segment_preprocessing order by 1").fetchall()
+        assigned = dict(
+            connection.sql("select customer_id, segment_id from customer_segments").fetchall()
+        )
+    assert features == [("store_visits",), ("tenure_years",)]
+    labels = [assigned[customer] for customer in range(101, 161)]
+    assert adjusted_rand_score(group, labels) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("feature", "expected"),
+    [
+        (
+            "visits/week",
+            "has the feature name 'visits/week', which cannot be a segmentation feature: use "
+            "lower-case letters, digits and underscores, starting with a letter (e.g. "
+            "'visits_week'), at most 63 characters.",
+        ),
+        (
+            "Income",
+            "has the feature 'income', which the segmentation already computes: rename it (e.g. "
+            "'user_income'). The computed features are: customer_id, recency_days,",
+        ),
+    ],
+)
+def test_a_feature_name_that_cannot_be_a_column_stops_the_preflight(
+    project, tmp_path, feature, expected
+):
+    path = tmp_path / "features.csv"
+    path.write_text(f"customer_id,feature,value\n1,{feature},3\n")
+    config = f"sources:\n  customer_features: {{path: {path}}}\n"
+
+    message = preflight_message(project, config, tmp_path)
+
+    assert f"Input config: file {path} (customer_features) {expected}" in message

@@ -2,8 +2,8 @@
 
 Each pre-flight test writes a broken file, runs `customer-intel build --input` and asserts the
 message names the file, what was found and the config line (or command) that fixes it, before
-any model runs. The build tests run the pipeline on both mall-customers headers and on a user's own
-customer_features file.
+any model runs. The build tests run the pipeline on the published mall-customers headers, on a
+customers file with negative incomes and on a user's own customer_features file.
 """
 
 from __future__ import annotations
@@ -199,6 +199,36 @@ def test_mall_customers_builds_segments_for_every_customer_with_either_header(
 
 
 # --- features the segmentation takes from the user's data -------------------------------------
+
+
+def test_negative_incomes_are_scaled_without_the_log_and_the_build_goes_on(project, tmp_path):
+    rng = np.random.default_rng(4)
+    bank = pd.DataFrame(
+        {
+            "id": np.arange(1, 121),
+            "balance": np.round(rng.normal(800, 1500, 120)),
+            "year": rng.integers(1950, 2000, 120),
+        }
+    )
+    assert (bank["balance"] < 0).sum() > 10
+    bank.to_csv(tmp_path / "bank.csv", index=False)
+    config = (
+        f"sources:\n  customers:\n    path: {tmp_path / 'bank.csv'}\n"
+        "    columns: {customer_id: id, income: balance, birth_year: year}\n" + quick_vars_block()
+    )
+    database = tmp_path / "build.duckdb"
+
+    result = build_with_input(project, config, database)
+
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        recipe = connection.sql(
+            "select feature, log_transformed, mean from segment_preprocessing order by 1"
+        ).fetchall()
+        segmented = connection.sql("select count(*) from customer_segments").fetchall()
+    assert [row[:2] for row in recipe] == [("age_years", False), ("income", False)]
+    assert recipe[1][2] == pytest.approx(bank["balance"].mean())
+    assert segmented == [(120,)]
 
 
 def write_customer_features(folder: Path, customers: int = 60) -> np.ndarray:

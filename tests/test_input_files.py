@@ -1,4 +1,4 @@
-"""input_files.file_problem: what the pre-flight check says about a CSV file DuckDB would misread."""
+"""input_files.file_problem: what the pre-flight says about a CSV file DuckDB would misread."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def write(folder: Path, name: str, content: bytes) -> str:
 
 
 def test_a_good_utf8_file_has_no_problem(tmp_path):
-    path = write(tmp_path, "ok.csv", "id,name\r\n1,Café\r\n2,\"two\r\nlines\"\r\n".encode())
+    path = write(tmp_path, "ok.csv", 'id,name\r\n1,Café\r\n2,"two\r\nlines"\r\n'.encode())
 
     assert input_files.file_problem(path, "customers") is None
 
@@ -133,7 +133,8 @@ def test_the_plugin_gives_sql_ci_file_problem(tmp_path):
     with duckdb.connect() as connection:
         Plugin.configure_connection(None, connection)
         rows = connection.sql(
-            f"select ci_file_problem(file, 'orders', '') from glob('{tmp_path}/*.csv') order by file"
+            "select ci_file_problem(file, 'orders', '') from glob(?) order by file",
+            params=[f"{tmp_path}/*.csv"],
         ).fetchall()
     assert rows[0][0].startswith("is empty (0 bytes)")
     assert rows[1] == (None,)

@@ -1,9 +1,11 @@
 {#-
   on-run-start: the pre-flight check of var input_sources, before any model runs. It stops with a
   message naming the entity, the file, the column, a bad value and what to change when a file is
-  missing, a mapped column does not exist, a required column has no source, or more than var
+  missing, a CSV file is empty, not UTF-8 (or not in its `encoding`) or mixes line endings, a
+  mapped column does not exist, a required column has no source, more than var
   input_max_invalid_share of a date or number column does not parse (fewer bad values go to
-  dq_rejected_rows as usual). It then logs one line per skipped part of the pipeline.
+  dq_rejected_rows as usual), or a customer_features file names a feature that cannot be a
+  column. It then logs one line per skipped part of the pipeline.
 -#}
 {% macro check_input_sources() %}
     {%- set sources = input_sources() -%}
@@ -19,7 +21,7 @@
     {%- for entity, spec in sources.items() -%}
         {%- if entity not in contract -%}
             {{ input_error("input_sources has an unknown entity '" ~ entity ~ "'"
-                ~ input_did_you_mean(entity, contract.keys()) ~ ". Known entities: "
+                ~ input_did_you_mean(entity, contract.keys(), sources.keys()) ~ ". Known entities: "
                 ~ (contract.keys() | join(', ')) ~ ".") }}
         {%- endif -%}
         {%- if spec is not mapping or not spec.get('path') -%}
@@ -27,9 +29,12 @@
                 ~ "allowed), e.g. " ~ entity ~ ": {path: data/" ~ entity ~ ".csv}.") }}
         {%- endif -%}
         {{ input_check_files(entity, spec) }}
+        {{ input_check_file_contents(entity, spec) }}
         {{ input_check_columns(entity, spec, contract[entity]) }}
         {{ input_check_values(entity, spec, contract[entity]) }}
     {%- endfor -%}
+    {#- raises on a feature name that cannot be a column -#}
+    {%- do input_feature_names() -%}
     {{ input_log_coverage() }}
     {{ return('') }}
 {% endmacro %}
@@ -52,18 +57,63 @@
 {% endmacro %}
 
 
-{#- " (did you mean 'x'?)" for the first candidate that, ignoring case, spaces and punctuation,
-    contains the name, is contained in it, or starts with the same four characters. -#}
-{% macro input_did_you_mean(name, candidates) %}
+{#- " (did you mean 'x'?)" for the candidate most like the name, ignoring case, spaces and
+    punctuation: the same name, else one containing the other (of at least 3 characters), else
+    the same first four characters; ties to the first. A date-like name is matched only with a
+    date-like candidate and the other way round, and a `taken` candidate (already the source of
+    another column, or already configured) is never suggested: for a missing ordered_at the
+    file's order_id is no answer. -#}
+{% macro input_did_you_mean(name, candidates, taken=[]) %}
     {%- set wanted = modules.re.sub('[^a-z0-9]', '', name | lower) -%}
-    {%- for candidate in candidates -%}
+    {%- set best = namespace(candidate=none, score=0) -%}
+    {%- for candidate in candidates if candidate not in taken
+        and input_is_date_like(candidate) == input_is_date_like(name) -%}
         {%- set normalised = modules.re.sub('[^a-z0-9]', '', candidate | lower) -%}
-        {%- if wanted and normalised and (wanted in normalised or normalised in wanted
-            or (wanted | length >= 4 and wanted[:4] == normalised[:4])) -%}
-            {{ return(" (did you mean '" ~ candidate ~ "'?)") }}
+        {%- set shorter = [wanted | length, normalised | length] | min -%}
+        {%- if not wanted or not normalised -%}
+            {%- set score = 0 -%}
+        {%- elif wanted == normalised -%}
+            {%- set score = 3 -%}
+        {%- elif shorter >= 3 and (wanted in normalised or normalised in wanted) -%}
+            {%- set score = 2 -%}
+        {%- elif shorter >= 4 and wanted[:4] == normalised[:4] -%}
+            {%- set score = 1 -%}
+        {%- else -%}
+            {%- set score = 0 -%}
+        {%- endif -%}
+        {%- if score > best.score -%}
+            {%- set best.candidate = candidate -%}
+            {%- set best.score = score -%}
         {%- endif -%}
     {%- endfor -%}
-    {{ return('') }}
+    {{ return('' if best.candidate is none else " (did you mean '" ~ best.candidate ~ "'?)") }}
+{% endmacro %}
+
+
+{#- Whether a column name reads as a date or time: order_date, ordered_at, InvoiceDate, Dt_Customer. -#}
+{% macro input_is_date_like(name) %}
+    {{ return(modules.re.search(
+        '(date|time|day|month|year)|(^|_)(at|dt|ts|on)(_|$)', name | lower
+    ) is not none) }}
+{% endmacro %}
+
+
+{#- At most the first 10 names, each cut at 40 characters: a wrong path (a system file, a
+    headerless log) would otherwise print the file's first line. -#}
+{% macro input_name_list(names) %}
+    {%- set names = names | list -%}
+    {%- set shown = [] -%}
+    {%- for name in names[:10] -%}
+        {%- do shown.append(input_cut(name)) -%}
+    {%- endfor -%}
+    {%- set more = names | length - 10 -%}
+    {{ return(shown | join(', ') ~ (' and ' ~ more ~ ' more' if more > 0 else '')) }}
+{% endmacro %}
+
+
+{% macro input_cut(text, length=40) %}
+    {%- set text = text | string -%}
+    {{ return(text if text | length <= length else text[:length] ~ '...') }}
 {% endmacro %}
 
 
@@ -82,28 +132,57 @@
 {% endmacro %}
 
 
+{#- The first problem ci_file_problem (the dbt plugin's input_files.file_problem) finds in a CSV
+    source's files: it reads their first bytes before DuckDB's reader would fail on them with a
+    misleading message, which no Jinja can catch. -#}
+{% macro input_check_file_contents(entity, spec) %}
+    {%- set paths = [spec['path']] if spec['path'] is string else spec['path'] -%}
+    {%- if spec.get('format', 'parquet' if paths[0].endswith('.parquet') else 'csv') != 'csv' -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set encoding = (spec.get('encoding') or '') | string -%}
+    {%- for path in paths -%}
+        {%- set problems = run_query(
+            "select file, problem from (select file, ci_file_problem(file, " ~ sql_literal(entity)
+            ~ ", " ~ sql_literal(encoding) ~ ") as problem from glob(" ~ sql_literal(path)
+            ~ ")) where problem is not null order by file limit 1"
+        ) -%}
+        {%- for file, problem in problems.rows -%}
+            {{ input_error("file " ~ file ~ " " ~ problem) }}
+        {%- endfor -%}
+    {%- endfor -%}
+{% endmacro %}
+
+
 {% macro input_check_columns(entity, spec, contract) %}
     {%- set mapping = spec.get('columns') or {} -%}
     {%- set present = input_file_columns(spec) -%}
+    {%- set sources = input_column_sources(entity, present) -%}
+    {#- what is already read: never suggested for something else -#}
+    {%- set used_columns, used_contract_columns = [], [] -%}
+    {%- for column, source_column in sources.items() if source_column in present -%}
+        {%- do used_columns.append(source_column) -%}
+        {%- do used_contract_columns.append(column) -%}
+    {%- endfor -%}
     {%- for column, source_column in mapping.items() -%}
         {%- if column not in contract['columns'] -%}
             {{ input_error("input_sources." ~ entity ~ ".columns (file " ~ spec['path'] ~ ") maps '"
-                ~ column ~ "', which is not a "
-                ~ "column of the " ~ entity ~ " contract" ~ input_did_you_mean(column, contract['columns'])
+                ~ column ~ "', which is not a column of the " ~ entity ~ " contract"
+                ~ input_did_you_mean(column, contract['columns'], used_contract_columns)
                 ~ ". Its columns are: " ~ (contract['columns'].keys() | join(', ')) ~ ".") }}
         {%- endif -%}
         {%- if source_column not in present -%}
             {{ input_error("file " ~ spec['path'] ~ " has no column '" ~ source_column ~ "' (mapped to "
-                ~ entity ~ "." ~ column ~ ")" ~ input_did_you_mean(source_column, present)
-                ~ ". Its columns are: " ~ (present | join(', ')) ~ ". Fix input_sources." ~ entity
+                ~ entity ~ "." ~ column ~ ")" ~ input_did_you_mean(source_column, present, used_columns)
+                ~ ". Its columns are: " ~ input_name_list(present) ~ ". Fix input_sources." ~ entity
                 ~ ".columns." ~ column ~ ".") }}
         {%- endif -%}
     {%- endfor -%}
-    {%- for column in contract['required'] if mapping.get(column, column) not in present -%}
+    {%- for column in contract['required'] if sources[column] not in present -%}
         {{ input_error("file " ~ spec['path'] ~ " has no column for " ~ entity ~ "." ~ column
-            ~ ", which is required" ~ input_did_you_mean(column, present) ~ ". Map it: input_sources."
-            ~ entity ~ ".columns: {" ~ column ~ ": <your column>}. The file's columns are: "
-            ~ (present | join(', ')) ~ ".") }}
+            ~ ", which is required" ~ input_did_you_mean(column, present, used_columns)
+            ~ ". Map it: input_sources." ~ entity ~ ".columns: {" ~ column ~ ": <your column>}. "
+            ~ "The file's columns are: " ~ input_name_list(present) ~ ".") }}
     {%- endfor -%}
 {% endmacro %}
 
@@ -113,12 +192,12 @@
     parses and is not read: at 1M customers these checks took 3 s, mostly casting such values to
     text and back. -#}
 {% macro input_check_values(entity, spec, contract) %}
-    {%- set mapping = spec.get('columns') or {} -%}
     {%- set types = input_file_column_types(spec) -%}
+    {%- set sources = input_column_sources(entity, types.keys() | list) -%}
     {%- set numbers = file_integer_types() + ['FLOAT', 'DOUBLE'] -%}
     {%- set checked = [] -%}
-    {%- for column, kind in contract['columns'].items() if mapping.get(column, column) in types -%}
-        {%- set file_type = types[mapping.get(column, column)] -%}
+    {%- for column, kind in contract['columns'].items() if sources[column] in types -%}
+        {%- set file_type = types[sources[column]] -%}
         {%- set parses_already = (kind == 'number' and (file_type in numbers
             or file_type.startswith('DECIMAL'))) or (kind == 'date' and file_type in ['DATE', 'TIMESTAMP']) -%}
         {%- if kind in ('date', 'number') and not parses_already -%}
@@ -150,10 +229,10 @@
             {%- set hint = "set input_sources." ~ entity ~ ".date_format to the file's format (strptime "
                 ~ "codes, e.g. '%m/%d/%Y %H:%M' for 12/1/2010 8:26; a list tries each)"
                 if kind == 'date' else "clean the column (plain numbers with a dot as decimal mark)" -%}
-            {{ input_error("file " ~ spec['path'] ~ ", column '" ~ mapping.get(column, column) ~ "' ("
+            {{ input_error("file " ~ spec['path'] ~ ", column '" ~ sources[column] ~ "' ("
                 ~ entity ~ "." ~ column ~ "): " ~ bad ~ " of " ~ filled ~ " values ("
                 ~ ((100.0 * bad / filled) | round(1)) ~ "%) do not parse as a " ~ kind ~ ", e.g. '"
-                ~ row['sample_' ~ loop.index] ~ "'. To fix, " ~ hint ~ ". Up to "
+                ~ input_cut(row['sample_' ~ loop.index]) ~ "'. To fix, " ~ hint ~ ". Up to "
                 ~ (100 * tolerance) ~ "% bad values are tolerated (var input_max_invalid_share) and "
                 ~ "go to dq_rejected_rows.") }}
         {%- endif -%}

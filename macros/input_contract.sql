@@ -2,7 +2,9 @@
   The input contract: per entity, its columns in order and each column's kind (key, date, number
   or text), for the staged entities the key that identifies a row (distinct rows sharing it
   conflict: base_* keeps one), the columns without which no row can be used, and values for
-  columns a file may lack. The bundled seeds have exactly
+  columns a file may lack, and other spellings of a column's header (`aliases`: mall_customers'
+  Gender is `Genre` in the file as published; headers are
+  compared ignoring case and spaces). The bundled seeds have exactly
   these columns; own-data files map their columns onto them (var input_sources, see README).
   `transactions`, `marketing_campaign` and `mall_customers` are convenience entities: they are
   read from the user's file and turned into the core entities (macros/input_sources.sql).
@@ -120,6 +122,7 @@
                 'AnnualIncome (k$)': 'number', 'SpendingScore (1-100)': 'number',
             },
             'required': ['CustomerID', 'Age', 'AnnualIncome (k$)', 'SpendingScore (1-100)'],
+            'aliases': {'Gender': ['Genre']},
         },
     }) }}
 {% endmacro %}

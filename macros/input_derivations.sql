@@ -234,7 +234,7 @@
     {%- set value -%}
         case features.feature
         {%- for feature, column in input_mall_features().items() %}
-            when '{{ feature }}' then {{ adapter.quote(column) }}
+            when {{ sql_literal(feature) }} then {{ sql_identifier(column) }}
         {%- endfor %}
         end
     {%- endset -%}
@@ -243,7 +243,7 @@
         cross join (
             values
             {%- for feature in input_mall_features() %}
-                ('{{ feature }}'){{ "," if not loop.last }}
+                ({{ sql_literal(feature) }}){{ "," if not loop.last }}
             {%- endfor %}
         ) as features (feature)
     {%- endset -%}
@@ -255,12 +255,72 @@
 {% endmacro %}
 
 
-{#- The names of the user-supplied segmentation features (stg_customer_features.feature). -#}
+{#- The names of the user-supplied segmentation features (stg_customer_features.feature), each
+    a column of int_customer_segmentation_features: a customer_features file's distinct feature
+    names, normalised as base_customer_features does (read when dbt runs, none while it parses),
+    else the mall_customers features. A name that cannot be such a column stops the build. -#}
 {% macro input_feature_names() %}
-    {%- if 'mall_customers' in (input_sources() or {}) -%}
+    {%- set sources = input_sources() or {} -%}
+    {%- if 'customer_features' in sources -%}
+        {%- if not execute -%}
+            {{ return([]) }}
+        {%- endif -%}
+        {%- set limit = 50 -%}
+        {%- set names = run_query(
+            "select distinct lower(trim(feature)) as feature from " ~ input_read('customer_features')
+            ~ " where nullif(trim(feature), '') is not null order by feature limit " ~ (limit + 1)
+        ).columns[0].values() | list -%}
+        {{ return(input_checked_feature_names(names, limit)) }}
+    {%- endif -%}
+    {%- if 'mall_customers' in sources -%}
         {{ return(input_mall_features().keys() | list) }}
     {%- endif -%}
     {{ return([]) }}
+{% endmacro %}
+
+
+{#- The names, or a pre-flight error naming the first that is not a plain lower-case name
+    ([a-z][a-z0-9_]*, at most 63 characters) or that int_customer_segmentation_features already
+    has (income, recency_days, ...), or saying there are more than `limit`. -#}
+{% macro input_checked_feature_names(names, limit) %}
+    {%- set file = input_sources()['customer_features']['path'] -%}
+    {%- if names | length > limit -%}
+        {{ input_error("file " ~ file ~ " (customer_features) has more than " ~ limit ~ " distinct "
+            ~ "feature names, e.g. " ~ input_name_list(names) ~ ": each becomes a segmentation "
+            ~ "feature. Check input_sources.customer_features.columns.feature, or keep the "
+            ~ "features that describe customers best.") }}
+    {%- endif -%}
+    {%- set builtin = input_builtin_feature_names() -%}
+    {%- for name in names -%}
+        {%- if not modules.re.match('^[a-z][a-z0-9_]{0,62}$', name) -%}
+            {{ input_error("file " ~ file ~ " (customer_features) has the feature name '"
+                ~ input_cut(name) ~ "', which cannot be a segmentation feature: use lower-case "
+                ~ "letters, digits and underscores, starting with a letter (e.g. '"
+                ~ input_cut(modules.re.sub('[^a-z0-9]+', '_', name).strip('_') or 'feature_1')
+                ~ "'), at most 63 characters.") }}
+        {%- elif name in builtin -%}
+            {{ input_error("file " ~ file ~ " (customer_features) has the feature '" ~ name
+                ~ "', which the segmentation already computes: rename it (e.g. 'user_" ~ name
+                ~ "'). The computed features are: " ~ (builtin | join(', ')) ~ ".") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(names) }}
+{% endmacro %}
+
+
+{#- The columns int_customer_segmentation_features computes itself. -#}
+{% macro input_builtin_feature_names() %}
+    {%- set names = [
+        'customer_id', 'recency_days', 'frequency', 'monetary', 'income', 'age_years',
+        'household_size', 'other_channel_share', 'discount_order_share', 'other_category_share',
+    ] -%}
+    {%- for channel in var('order_channels') -%}
+        {%- do names.append(channel ~ '_share') -%}
+    {%- endfor -%}
+    {%- for category in var('spend_categories') -%}
+        {%- do names.append(category ~ '_share') -%}
+    {%- endfor -%}
+    {{ return(names) }}
 {% endmacro %}
 
 

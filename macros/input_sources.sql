@@ -125,18 +125,18 @@
 
 
 {#- The user's file for an entity as a subquery with the contract's column names: mapped columns,
-    same-named columns, the contract's default or null for the rest. Dates in a `date_format` become ISO text; a value that
+    same-named columns (input_column_sources), the contract's default or null for the rest. Dates in a `date_format` become ISO text; a value that
     does not match keeps its text, so it is rejected with it in dq_rejected_rows. -#}
 {% macro input_read(entity, native_columns=[]) -%}
     {%- set spec = input_sources()[entity] -%}
     {%- set contract = input_contract()[entity] -%}
-    {%- set mapping = spec.get('columns') or {} -%}
     {%- set date_format = spec.get('date_format', contract.get('date_format')) -%}
     {%- set types = input_file_column_types(spec) -%}
+    {%- set sources = input_column_sources(entity, none if types is none else types.keys() | list) -%}
     (
         select
         {%- for column, kind in contract['columns'].items() %}
-            {%- set source_column = mapping.get(column, column) %}
+            {%- set source_column = sources[column] %}
             {%- if column in native_columns %}
             {{ sql_identifier(source_column) }} as {{ sql_identifier(column) }}
             {%- elif types is none or source_column in types %}
@@ -181,6 +181,30 @@
 {%- endmacro %}
 
 
+{#- Each contract column of an entity read from the user's file, and the file's column holding
+    it: the mapped column; else the first of the contract's name and its `aliases` that, ignoring
+    case and spaces, names a column in `present` (the file's columns), as that column; else the
+    contract's name (also while dbt parses, when `present` is none). -#}
+{% macro input_column_sources(entity, present) %}
+    {%- set contract = input_contract()[entity] -%}
+    {%- set mapping = input_sources()[entity].get('columns') or {} -%}
+    {%- set by_normalised_name = {} -%}
+    {%- for name in present or [] if (name | lower | replace(' ', '')) not in by_normalised_name -%}
+        {%- do by_normalised_name.update({name | lower | replace(' ', ''): name}) -%}
+    {%- endfor -%}
+    {%- set sources = {} -%}
+    {%- for column in contract['columns'] -%}
+        {%- set found = namespace(name=mapping.get(column)) -%}
+        {%- for spelling in [column] + contract.get('aliases', {}).get(column, [])
+            if found.name is none -%}
+            {%- set found.name = by_normalised_name.get(spelling | lower | replace(' ', '')) -%}
+        {%- endfor -%}
+        {%- do sources.update({column: found.name or column}) -%}
+    {%- endfor -%}
+    {{ return(sources) }}
+{% endmacro %}
+
+
 {#- The file's column names (none while dbt parses, when no query may run). -#}
 {% macro input_file_columns(spec) %}
     {%- set types = input_file_column_types(spec) -%}
@@ -213,14 +237,14 @@
     {%- set spec = input_sources()[entity] -%}
     {%- set contract = input_contract()[entity] -%}
     {%- set types = input_file_column_types(spec) or {} -%}
-    {%- set mapping = spec.get('columns') or {} -%}
+    {%- set sources = input_column_sources(entity, types.keys() | list) -%}
     {%- set has_date_format = spec.get('date_format', contract.get('date_format')) is not none -%}
     {%- set integer_types = [
         'TINYINT', 'SMALLINT', 'INTEGER', 'BIGINT', 'UTINYINT', 'USMALLINT', 'UINTEGER',
     ] -%}
     {%- set native_columns = {} -%}
     {%- for column, kind in contract['columns'].items() -%}
-        {%- set file_type = types.get(mapping.get(column, column)) -%}
+        {%- set file_type = types.get(sources[column]) -%}
         {%- if file_type is not none and file_type != 'VARCHAR'
             and (kind != 'key' or file_type in integer_types)
             and not (kind == 'date' and has_date_format) -%}
@@ -267,8 +291,7 @@
         {{ return(true) }}
     {%- endif -%}
     {%- set present = input_file_columns(sources[entity]) -%}
-    {%- set mapping = sources[entity].get('columns') or {} -%}
-    {{ return(present is none or mapping.get(column, column) in present) }}
+    {{ return(present is none or input_column_sources(entity, present)[column] in present) }}
 {% endmacro %}
 
 
@@ -285,9 +308,9 @@
         {{ return(columns) }}
     {%- endif -%}
     {%- set present = input_file_columns(sources[entity]) -%}
-    {%- set mapping = sources[entity].get('columns') or {} -%}
+    {%- set file_columns = input_column_sources(entity, present) -%}
     {%- for column in input_columns(entity) -%}
-        {%- set file_column = mapping.get(column, column) -%}
+        {%- set file_column = file_columns[column] -%}
         {%- if present is none or file_column in present -%}
             {%- do columns.update({column: file_column}) -%}
         {%- endif -%}

@@ -529,7 +529,7 @@ def preflight_message(project: Path, config: str, tmp_path: Path) -> str:
             "has no column 'dte' (mapped to transactions.order_date)",
         ),
         (
-            "{customer_id: cust, order_date: date, amount: value, custmer: cust}",
+            "{custmer: cust, order_date: date, amount: value}",
             "maps 'custmer', which is not a column of the transactions contract "
             "(did you mean 'customer_id'?)",
         ),

@@ -52,11 +52,35 @@ def test_prepare_features_logs_money_imputes_and_standardizes():
     np.testing.assert_allclose(preprocessing["mean"], [income.mean(), 6.75, 35.0])
 
 
-def test_prepare_features_rejects_negative_money():
+def test_prepare_features_scales_a_skewed_feature_with_negative_values_without_the_log():
+    # a bank's balances mapped as income: below zero for some customers
+    table = pd.DataFrame(
+        {
+            "customer_id": [1, 2, 3, 4],
+            "income": [-500.0, 0.0, 1500.0, None],
+            "monetary": [5.0, 0.0, 20.0, 1.0],
+        }
+    )
+
+    matrix, preprocessing = segmentation.prepare_features(table, ["income", "monetary"])
+
+    assert preprocessing["log_transformed"].tolist() == [False, True]
+    assert preprocessing["impute_value"].tolist() == [0.0, 3.0]
+    income = np.array([-500.0, 0.0, 1500.0, 0.0])
+    monetary = np.log1p([5.0, 0.0, 20.0, 1.0])
+    np.testing.assert_allclose(matrix[:, 0], (income - income.mean()) / income.std())
+    np.testing.assert_allclose(matrix[:, 1], (monetary - monetary.mean()) / monetary.std())
+    np.testing.assert_allclose(segmentation.apply_preprocessing(table, preprocessing), matrix)
+
+
+def test_a_recipe_that_logs_a_feature_refuses_negative_values():
+    _, preprocessing = segmentation.prepare_features(
+        pd.DataFrame({"monetary": [5.0, 0.0]}), ["monetary"]
+    )
     table = pd.DataFrame({"customer_id": [1, 2], "monetary": [5.0, -1.0]})
 
     with pytest.raises(ValueError, match="monetary"):
-        segmentation.prepare_features(table, ["monetary"])
+        segmentation.apply_preprocessing(table, preprocessing)
 
 
 def test_preprocessing_table_reproduces_the_matrix_in_python_and_sql():

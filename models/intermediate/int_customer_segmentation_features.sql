@@ -1,6 +1,9 @@
 -- one row per customer in dim_customers: the raw (unscaled) features k-means segmentation uses
+-- a customer_features file's names are read only when the model runs: dbt learns the ref here
+-- depends_on: {{ ref('stg_customer_features') }}
 {% set categories = required_var('spend_categories') %}
 {% set channels = required_var('order_channels') %}
+{% set user_feature_names = input_feature_names() %}
 
 with
 
@@ -12,7 +15,7 @@ rfm as (
     select * from {{ ref('customer_rfm') }}
 ),
 
-{%- if input_feature_names() %}
+{%- if user_feature_names %}
 
 user_features as (
     select * from {{ ref('stg_customer_features') }}
@@ -22,8 +25,9 @@ user_features as (
 user_feature_columns as (
     select
         customer_id,
-        {%- for feature in input_feature_names() %}
-            max(case when feature = '{{ feature }}' then feature_value end) as {{ feature }}
+        {%- for feature in user_feature_names %}
+            max(case when feature = {{ sql_literal(feature) }} then feature_value end)
+                as {{ sql_identifier(feature) }}
             {{- "," if not loop.last }}
         {%- endfor %}
     from user_features
@@ -46,8 +50,8 @@ features as (
         {%- endfor %}
         customers.orders_other_channels / nullif(customers.order_count, 0) as other_channel_share,
         customers.discount_order_share,
-        {%- for feature in input_feature_names() %}
-        user_feature_columns.{{ feature }},
+        {%- for feature in user_feature_names %}
+        user_feature_columns.{{ sql_identifier(feature) }},
     {%- endfor %}
         {%- for category in categories %}
             customers.spend_{{ category }} / nullif(customers.total_spend, 0) as {{ category }}_share,
@@ -56,7 +60,7 @@ features as (
     from customers
     inner join rfm
         on customers.customer_id = rfm.customer_id
-    {%- if input_feature_names() %}
+    {%- if user_feature_names %}
         left join user_feature_columns
             on customers.customer_id = user_feature_columns.customer_id
     {%- endif %}

@@ -1,6 +1,8 @@
 """dbt-duckdb plugin: checks DUCKDB_PATH before dbt connects, applies DUCKDB_THREADS, creates
 EXPORT_DIR and gives SQL the `ci_publish_file` and `ci_remove_file` functions the marts' Parquet
-post-hook (macros/publish_parquet.sql) and the CRM CSV post-hook (macros/crm_export.sql) use.
+post-hook (macros/publish_parquet.sql) and the CRM CSV post-hook (macros/crm_export.sql) use, and
+`ci_file_problem`, with which the pre-flight check (macros/check_input_sources.sql) finds what is
+wrong with a user's CSV file before DuckDB's reader fails on it (input_files.file_problem).
 
 Loaded through `plugins:` in profiles.yml, so plain `dbt build` gets the same checks as the CLI.
 """
@@ -18,7 +20,9 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 from duckdb import DuckDBPyConnection
 
-from customer_intelligence import settings
+from customer_intelligence import input_files, settings
+
+FUNCTIONS = ("ci_publish_file", "ci_remove_file", "ci_file_problem")
 
 
 class Plugin(BasePlugin):
@@ -49,6 +53,14 @@ class Plugin(BasePlugin):
         conn.create_function(
             "ci_remove_file", remove_file, ["VARCHAR"], "BOOLEAN", side_effects=True
         )
+        conn.create_function(
+            "ci_file_problem",
+            file_problem,
+            ["VARCHAR", "VARCHAR", "VARCHAR"],
+            "VARCHAR",
+            null_handling="special",  # it returns null for a good file
+            side_effects=True,  # reads the file as it is now: never folded or cached
+        )
         # a Python function still registered when the interpreter shuts down makes DuckDB's
         # bindings print a page of "nanobind: leaked" warnings (sqlfluff never closes its
         # connection)
@@ -56,7 +68,7 @@ class Plugin(BasePlugin):
 
 
 def _unregister_functions(conn: DuckDBPyConnection) -> None:
-    for name in ("ci_publish_file", "ci_remove_file"):
+    for name in FUNCTIONS:
         with contextlib.suppress(duckdb.Error):  # the connection is already closed
             conn.remove_function(name)
 
@@ -66,6 +78,12 @@ def publish_file(temp_path: str, final_path: str) -> str:
     Path(final_path).parent.mkdir(parents=True, exist_ok=True)
     os.replace(temp_path, final_path)
     return final_path
+
+
+def file_problem(path: str, entity: str, encoding: str) -> str | None:
+    """input_files.file_problem; `encoding` is '' when the source sets none (a SQL null would
+    skip the call)."""
+    return input_files.file_problem(path, entity, encoding or None)
 
 
 def remove_file(path: str) -> bool:

@@ -4,7 +4,9 @@ Everything a SQL model needs to label customers comes back as a plain table:
 
 - the preprocessing table (one row per feature) turns a raw value into its scaled value with
   ``(f(coalesce(x, impute_value)) - mean) / std`` where ``f`` is ``ln(1 + x)`` when
-  ``log_transformed`` and the identity otherwise;
+  ``log_transformed`` and the identity otherwise. A skewed feature (``LOG_FEATURES``) is
+  log-transformed only when none of its values is negative, decided per build from the data: a
+  bank's customer file gives income as an account balance, which can be below zero;
 - the centroid table (one row per segment and feature) holds each centroid in scaled and original
   units; a customer belongs to the segment whose scaled centroid is nearest (Euclidean).
 
@@ -57,6 +59,7 @@ DEFAULT_FEATURES = (
 )
 
 # Money and counts are right-skewed: without log1p a few big spenders would own whole clusters.
+# A feature with a negative value is scaled without it (prepare_features).
 LOG_FEATURES = frozenset(
     {
         "frequency",
@@ -201,6 +204,10 @@ def prepare_features(
 ) -> tuple[np.ndarray, pd.DataFrame]:
     """Impute, log1p the skewed features and standardize; return the matrix and its recipe.
 
+    A feature of `log_features` is log-transformed only when its smallest observed value is at
+    least 0 (log1p is undefined below -1 and stretches the values near it without bound):
+    otherwise it is only standardized, and the recipe's ``log_transformed`` says so.
+
     Imputation works in raw units so SQL can apply it with ``coalesce``: recency_days gets the
     largest observed value plus one day, every other feature the median of its observed values
     (log1p is monotone, so this is the median of the transformed column too, but for how an even
@@ -213,7 +220,8 @@ def prepare_features(
         raise ValueError(
             f"features with no observed value cannot be imputed: {np.asarray(features)[empty]}"
         )
-    logged = np.isin(np.asarray(features), list(log_features))
+    non_negative = np.nanmin(values, axis=0) >= 0
+    logged = np.isin(np.asarray(features), list(log_features)) & non_negative
     max_plus_one = np.isin(np.asarray(features), list(IMPUTE_MAX_PLUS_ONE))
     impute = np.where(max_plus_one, np.nanmax(values, axis=0) + 1, np.nanmedian(values, axis=0))
     _impute_and_log(values, impute, logged, features)

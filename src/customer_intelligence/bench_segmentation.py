@@ -68,10 +68,14 @@ def resample_features(source: pa.Table, customers: int, seed: int = 0) -> pa.Tab
     return pa.table(columns)
 
 
-class _Adapter:
-    @staticmethod
-    def quote(identifier: str) -> str:
-        return f'"{identifier}"'
+def _sql_literal(value: object) -> str:
+    """macros/quoting.sql's sql_literal on DuckDB."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _sql_identifier(name: object) -> str:
+    """macros/quoting.sql's sql_identifier on DuckDB."""
+    return '"' + str(name).replace('"', '""') + '"'
 
 
 def model_sql(project: Path, model: Path, connection: duckdb.DuckDBPyConnection) -> str:
@@ -94,7 +98,8 @@ def model_sql(project: Path, model: Path, connection: duckdb.DuckDBPyConnection)
         execute=True,
         load_relation=lambda relation: relation,
         run_query=run_query,
-        adapter=_Adapter,
+        sql_literal=_sql_literal,
+        sql_identifier=_sql_identifier,
         type_double=lambda: "double",
     )
 

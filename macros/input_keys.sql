@@ -76,55 +76,33 @@
 {%- endmacro %}
 
 
-{#- The bigint key of an id (SQL text `text`) in `domain`; null for an empty id. -#}
-{% macro input_key(text, domain) -%}
+{#- The bigint key of an id (SQL text `text`) in `domain`, or with as_text the id's text as the
+    key stands for it: the integer's text in a numeric domain ('17850' for '17850.0'), else the
+    trimmed text. Null for an empty id. -#}
+{% macro input_key(text, domain, as_text=false) -%}
     {%- set trimmed = 'trim(' ~ text ~ ')' -%}
+    {%- set integer = 'try_cast(split_part(' ~ trimmed ~ ", '.', 1) as bigint)" -%}
     case
         when {{ input_key_is_empty(trimmed) }} then null
         when {{ input_key_domain_is_numeric(domain) }} and {{ input_key_is_integer(trimmed) }}
-            then try_cast(split_part({{ trimmed }}, '.', 1) as bigint)
-        else 4611686018427387904 + cast('0x' || left(md5({{ trimmed }}), 15) as bigint)
+            then {{ 'cast(' ~ integer ~ ' as ' ~ dbt.type_string() ~ ')' if as_text else integer }}
+        else {{ trimmed if as_text
+            else "4611686018427387904 + cast('0x' || left(md5(" ~ trimmed ~ "), 15) as bigint)" }}
     end
 {%- endmacro %}
 
 
-{#- The id's text as the key stands for it: the integer's text in a numeric domain ('17850' for
-    '17850.0'), else the trimmed text; null for an empty id. -#}
-{% macro input_key_text(text, domain) -%}
-    {%- set trimmed = 'trim(' ~ text ~ ')' -%}
-    case
-        when {{ input_key_is_empty(trimmed) }} then null
-        when {{ input_key_domain_is_numeric(domain) }} and {{ input_key_is_integer(trimmed) }}
-            then cast(try_cast(split_part({{ trimmed }}, '.', 1) as bigint) as {{ dbt.type_string() }})
-        else {{ trimmed }}
-    end
-{%- endmacro %}
-
-
-{#- A key column of collapse_exact_duplicates' rows as its bigint key: a value the file holds as an
+{#- input_key of a key column of collapse_exact_duplicates' rows: a value the file holds as an
     integer is the key itself in a numeric domain (no trip through text). -#}
-{% macro parse_key(column, domain, native_types={}) -%}
+{% macro parse_key(column, domain, native_types={}, as_text=false) -%}
     {%- if native_types.get(column) in file_integer_types() -%}
         case
             when {{ input_key_domain_is_numeric(domain) }}
-                then try_cast(raw_values.{{ column }} as bigint)
-            else {{ input_key(column, domain) }}
+                then {{ ('cast(raw_values.' ~ column ~ ' as ' ~ dbt.type_string() ~ ')') if as_text
+                    else 'try_cast(raw_values.' ~ column ~ ' as bigint)' }}
+            else {{ input_key(column, domain, as_text) }}
         end
     {%- else -%}
-        {{ input_key(column, domain) }}
-    {%- endif -%}
-{%- endmacro %}
-
-
-{#- parse_key's text: input_key_text of a key column of collapse_exact_duplicates' rows. -#}
-{% macro parse_key_text(column, domain, native_types={}) -%}
-    {%- if native_types.get(column) in file_integer_types() -%}
-        case
-            when {{ input_key_domain_is_numeric(domain) }}
-                then cast(raw_values.{{ column }} as {{ dbt.type_string() }})
-            else {{ input_key_text(column, domain) }}
-        end
-    {%- else -%}
-        {{ input_key_text(column, domain) }}
+        {{ input_key(column, domain, as_text) }}
     {%- endif -%}
 {%- endmacro %}

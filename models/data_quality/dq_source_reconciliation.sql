@@ -65,70 +65,37 @@ rejected_rows as (
     ),
 {% endif %}
 
+{#- (row name, its raw rows, staged rows and base model) per counted source; rejected rows are
+    those dq_rejected_rows files under the row's name -#}
+{%- set counted = [] %}
+{%- for entity in bases %}
+    {%- do counted.append(('raw_' ~ entity, 'raw_' ~ entity, 'stg_' ~ entity, 'base_' ~ entity)) %}
+{%- endfor %}
+{%- for input in line_inputs %}
+    {%- do counted.append((input, 'file_' ~ input, 'staged_' ~ input, 'base_' ~ input)) %}
+{%- endfor %}
+
 stage_counts as (
-    {%- for entity in bases %}
-        {#- an entity the user names has a row of its own too, with its file's counts #}
-        {%- set names = ['raw_' ~ entity] + ([entity] if entity in sources else []) %}
-        {%- for name in names %}
+    {%- for name, raw, staged, base in counted %}
+        {%- for stage, relation, count in [
+            ('raw', raw, 'count(*)'),
+            ('staged', staged, 'count(*)'),
+            ('exact_duplicates', base, 'coalesce(sum(copies - 1), 0)'),
+        ] %}
             select
                 {{ sql_literal(name) }} as source_table,
-                'raw' as row_stage,
-                count(*) as row_count
-            from raw_{{ entity }}
-            union all
-            select
-                {{ sql_literal(name) }} as source_table,
-                'staged' as row_stage,
-                count(*) as row_count
-            from stg_{{ entity }}
-            union all
-            select
-                {{ sql_literal(name) }} as source_table,
-                'exact_duplicates' as row_stage,
-                coalesce(sum(copies - 1), 0) as row_count
-            from base_{{ entity }}
-            union all
-            select
-                {{ sql_literal(name) }} as source_table,
-                'rejected' as row_stage,
-                count(*) as row_count
-            from rejected_rows
-            where source_table = {{ sql_literal('raw_' ~ entity) }}
+                {{ sql_literal(stage) }} as row_stage,
+                {{ count }} as row_count
+            from {{ relation }}
             union all
         {%- endfor %}
     {%- endfor %}
-    {%- for input in line_inputs %}
-        select
-            {{ sql_literal(input) }} as source_table,
-            'raw' as row_stage,
-            count(*) as row_count
-        from file_{{ input }}
-        union all
-        select
-            {{ sql_literal(input) }} as source_table,
-            'staged' as row_stage,
-            count(*) as row_count
-        from staged_{{ input }}
-        union all
-        select
-            {{ sql_literal(input) }} as source_table,
-            'exact_duplicates' as row_stage,
-            coalesce(sum(copies - 1), 0) as row_count
-        from base_{{ input }}
-        union all
-        select
-            {{ sql_literal(input) }} as source_table,
-            'rejected' as row_stage,
-            count(*) as row_count
-        from rejected_rows
-        where source_table = {{ sql_literal(input) }}
-        union all
-    {%- endfor %}
     select
-        cast(null as {{ dbt.type_string() }}) as source_table,
-        'raw' as row_stage,
-        0 as row_count
-    where 1 = 0
+        source_table,
+        'rejected' as row_stage,
+        count(*) as row_count
+    from rejected_rows
+    group by source_table
 ),
 
 reconciled as (
@@ -143,11 +110,27 @@ reconciled as (
     group by source_table
 ),
 
+-- an entity the user names in input_sources has a row of its own too: its file's counts
+named as (
+    select * from reconciled
+    {%- for entity in bases if entity in sources %}
+        union all
+        select
+            {{ sql_literal(entity) }} as source_table,
+            raw_rows,
+            staged_rows,
+            rejected_rows,
+            exact_duplicates_removed
+        from reconciled
+        where source_table = {{ sql_literal('raw_' ~ entity) }}
+    {%- endfor %}
+),
+
 accounted as (
     select
         *,
         raw_rows - staged_rows - rejected_rows - exact_duplicates_removed as unaccounted_rows
-    from reconciled
+    from named
 )
 
 select * from accounted

@@ -17,7 +17,7 @@ distinct_rows as (
 parsed as (
     select
         {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
-        {{ parse_key_text('customer_id', 'customer', native_types) }} as source_customer_id,
+        {{ parse_key('customer_id', 'customer', native_types, as_text=true) }} as source_customer_id,
         trim(first_name) as first_name,
         trim(last_name) as last_name,
         lower(trim(email)) as email,

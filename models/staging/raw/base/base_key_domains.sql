@@ -3,10 +3,12 @@
 -- in an integer type of their own are integers by their type and are not read.
 {% set sources = input_sources() %}
 {% set read_ids = [] %}
+{% set read_entities = {} %}
 {% for domain in input_key_domains() %}
     {% for entity, column in input_key_domain_members(domain) %}
         {% if input_native_types(entity).get(column) not in file_integer_types() %}
             {% do read_ids.append((domain, entity, column)) %}
+            {% do read_entities.setdefault(entity, []).append(column) %}
         {% endif %}
     {% endfor %}
 {% endfor %}
@@ -23,12 +25,25 @@ domains as (
     ) as known (key_domain)
 ),
 
+-- each input's id columns, read once however many domains they belong to
+{% for entity, columns in read_entities.items() %}
+    {%- set trimmed = [] %}
+    {%- for column in columns %}
+        {%- do trimmed.append('trim(cast(' ~ sql_identifier(column) ~ ' as ' ~ dbt.type_string()
+            ~ ')) as ' ~ sql_identifier(column)) %}
+    {%- endfor %}
+    {{ entity }}_ids as {{ materialized_cte() }} (
+        select {{ trimmed | join(', ') }}
+        from {{ ref('raw_' ~ entity) if sources is none else input_read(entity) }}
+    ),
+{% endfor %}
+
 ids as (
     {%- for domain, entity, column in read_ids %}
         select
             {{ sql_literal(domain) }} as key_domain,
-            trim(cast({{ sql_identifier(column) }} as {{ dbt.type_string() }})) as id_text
-        from {{ ref('raw_' ~ entity) if sources is none else input_read(entity) }}
+            {{ sql_identifier(column) }} as id_text
+        from {{ entity }}_ids
         union all
     {%- endfor %}
     select

@@ -8,7 +8,6 @@
 {{ config(post_hook="{{ settle_key_conflicts('marketing_campaign') }}") }}
 {% set raw_columns = input_columns('marketing_campaign') %}
 {% set native_types = input_native_types('marketing_campaign') %}
-{% set given = input_sources() or {} %}
 {% set counts = {
     'web_purchases': 'NumWebPurchases',
     'catalog_purchases': 'NumCatalogPurchases',
@@ -22,14 +21,8 @@
 
 with
 
--- the file's own text: the key is normalised after the exact duplicates collapse, so a rejected
--- row keeps its text in dq_rejected_rows
 source as (
-    {%- if 'marketing_campaign' in given %}
-        select * from {{ input_read('marketing_campaign', native_types) }}
-    {%- else %}
-        select * from {{ input_relation('marketing_campaign') }}
-    {%- endif %}
+    select * from {{ input_relation('marketing_campaign') }}
 ),
 
 distinct_rows as (
@@ -56,7 +49,7 @@ parsed as (
             end as spend_{{ category.category }},
         {%- endfor %}
         {{ parse_key('ID', 'customer', native_types) }} as customer_key,
-        {{ parse_key_text('ID', 'customer', native_types) }} as source_customer_id
+        {{ parse_key('ID', 'customer', native_types, as_text=true) }} as source_customer_id
     from distinct_rows
 ),
 

@@ -17,7 +17,7 @@ distinct_rows as (
 parsed as (
     select
         {{ parse_key('product_id', 'product', native_types) }} as product_id,
-        {{ parse_key_text('product_id', 'product', native_types) }} as source_product_id,
+        {{ parse_key('product_id', 'product', native_types, as_text=true) }} as source_product_id,
         trim(name) as product_name,
         lower(trim(category)) as category,
         {{ parse_raw('price', 'double', native_types) }} as price,

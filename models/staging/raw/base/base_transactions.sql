@@ -14,14 +14,8 @@
 
 with
 
--- the file's own text: keys are normalised after the exact duplicates collapse, so a rejected
--- line keeps its text in dq_rejected_rows
 source as (
-    {%- if 'transactions' in given %}
-        select * from {{ input_read('transactions', native_types) }}
-    {%- else %}
-        select * from {{ input_relation('transactions') }}
-    {%- endif %}
+    select * from {{ input_relation('transactions') }}
 ),
 
 {% if customer_file %}
@@ -43,10 +37,10 @@ distinct_rows as (
 parsed as (
     select
         {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
-        {{ parse_key_text('customer_id', 'customer', native_types) }} as source_customer_id,
-        {{ parse_key_text('order_id', 'order', native_types) }} as source_order_id,
+        {{ parse_key('customer_id', 'customer', native_types, as_text=true) }} as source_customer_id,
+        {{ parse_key('order_id', 'order', native_types, as_text=true) }} as source_order_id,
         {{ parse_raw('order_date', 'timestamp', native_types) }} as ordered_at,
-        coalesce({{ parse_key_text('product_id', 'product', native_types) }}, 'unspecified')
+        coalesce({{ parse_key('product_id', 'product', native_types, as_text=true) }}, 'unspecified')
             as source_product_key,
         -- an empty quantity is one unit, as in an order_items file without the column
         case

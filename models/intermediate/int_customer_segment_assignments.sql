@@ -63,7 +63,8 @@ centroids as (
         select
             segment_id,
         {%- for feature in features %}
-            max(case when feature = {{ sql_literal(feature) }} then centroid_scaled end) as centroid_{{ loop.index }}
+            max(case when feature = {{ sql_literal(feature) }} then centroid_scaled end)
+                as centroid_{{ loop.index }}
             {{- "," if not loop.last }}
         {%- endfor %}
         from centroids

@@ -50,7 +50,7 @@
 
 
 {#- A row's raw values as one structured value: cheap to carry and compare, and turned into JSON
-    text (json_text) only for the rows that are rejected. Field i holds values[i], by default the
+    text (json_record) only for the rows that are rejected. Field i holds values[i], by default the
     column of that name. -#}
 {% macro raw_values(columns, values=none) -%}
     {{ return(adapter.dispatch('raw_values', 'customer_intelligence')(columns, values or columns)) }}
@@ -106,19 +106,6 @@
     cast(json_object(
         {%- for name in names %}{{ sql_literal(name) }}, {{ values[loop.index0] }}{{ ", " if not loop.last }}{% endfor -%}
     ) as {{ dbt.type_string() }})
-{%- endmacro %}
-
-
-{% macro json_text(expression) -%}
-    {{ return(adapter.dispatch('json_text', 'customer_intelligence')(expression)) }}
-{%- endmacro %}
-
-{% macro default__json_text(expression) -%}
-    to_json({{ expression }})
-{%- endmacro %}
-
-{% macro duckdb__json_text(expression) -%}
-    cast(to_json({{ expression }}) as {{ dbt.type_string() }})
 {%- endmacro %}
 
 

@@ -92,3 +92,27 @@
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(fields) if fields else "''") }}
 {%- endmacro %}
+
+{#- Pre-hook of crm_export_state: a state table kept from an earlier version gets this version's
+    column types before the build compares them (customer_id was the bigint customer key before it
+    became the id as the user's files write it). -#}
+{% macro crm_export_state_upgrade() -%}
+    {{ return(adapter.dispatch('crm_export_state_upgrade', 'customer_intelligence')()) }}
+{%- endmacro %}
+
+{% macro default__crm_export_state_upgrade() -%}
+    {#- engines other than DuckDB have no state table from before the change -#}
+{%- endmacro %}
+
+{% macro duckdb__crm_export_state_upgrade() -%}
+    {%- set state = adapter.get_relation(
+        database=this.database, schema=this.schema, identifier=this.identifier
+    ) if execute else none -%}
+    {%- if state is not none -%}
+        {%- for column in adapter.get_columns_in_relation(state) -%}
+            {%- if column.name == 'customer_id' and not column.is_string() %}
+                alter table {{ state }} alter column customer_id type {{ dbt.type_string() }}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+{%- endmacro %}

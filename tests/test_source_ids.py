@@ -4,11 +4,13 @@ different customers, and every customer keeps its id text in source_customer_id.
 
 from __future__ import annotations
 
+import csv
+
 import duckdb
 import pytest
 
 from conftest import copy_project
-from test_own_data import build_with_input, quick_vars_block
+from test_own_data import build_with_input, quick_vars_block, write_transaction_log
 
 pytestmark = pytest.mark.e2e
 
@@ -77,3 +79,51 @@ def test_spreadsheet_floats_are_the_integers_they_stand_for(tmp_path):
             "inner join customer_rfm using (customer_id) order by customer_id"
         ).fetchall()
     assert keys == [(42, "42", 1), (17850, "17850", 2)]
+
+
+# every mart keyed by customer, and the CRM file, carry the id as the user's files write it
+CUSTOMER_MARTS = [
+    "customer_rfm",
+    "customer_segments",
+    "customer_segment_memberships",
+    "customer_lifetime_value",
+    "customer_recommendations",
+    "crm_contact_eligibility",
+]
+
+
+def test_every_customer_mart_and_the_crm_file_carry_the_id_as_written(tmp_path):
+    lines = write_transaction_log(tmp_path / "log.csv")
+    lines["CustomerID"] = lines["CustomerID"].str.replace(r"^(\d+)\.0$", r"C-\1", regex=True)
+    lines.drop(columns="Day").to_csv(tmp_path / "log.csv", index=False)
+    ids = sorted(set(lines["CustomerID"]) - {""})
+    with (tmp_path / "people.csv").open("w", newline="", encoding="utf-8") as people:
+        writer = csv.writer(people)
+        writer.writerow(["id", "mail", "opt_in"])
+        writer.writerows([customer, f"{customer.lower()}@example.com", "true"] for customer in ids)
+    config = (
+        "sources:\n"
+        f"  transactions:\n    path: {tmp_path / 'log.csv'}\n"
+        "    date_format: '%m/%d/%Y %H:%M'\n"
+        "    columns: {customer_id: CustomerID, order_id: InvoiceNo, order_date: InvoiceDate,\n"
+        "              product_id: StockCode, product_name: Description, quantity: Quantity,\n"
+        "              unit_price: UnitPrice}\n"
+        f"  customers:\n    path: {tmp_path / 'people.csv'}\n"
+        "    columns: {customer_id: id, email: mail, email_opt_in: opt_in}\n" + quick_vars_block()
+    )
+    project = copy_project(tmp_path / "project")
+    database = tmp_path / "build.duckdb"
+    result = build_with_input(project, config, database)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        source_of = dict(
+            connection.sql("select customer_id, source_customer_id from dim_customers").fetchall()
+        )
+        assert sorted(source_of.values()) == ids
+        for mart in CUSTOMER_MARTS:
+            pairs = connection.sql(f"select customer_id, source_customer_id from {mart}").fetchall()
+            assert pairs, mart
+            assert all(source_of[key] == source for key, source in pairs), mart
+    with (project / "exports" / "crm" / "contacts.csv").open(newline="", encoding="utf-8") as file:
+        exported = {row["Email"]: row["Customer_ID"] for row in csv.DictReader(file)}
+    assert exported == {f"{customer.lower()}@example.com": customer for customer in ids}

@@ -30,6 +30,7 @@ named_contacts as {{ materialized_cte() }} (
     select
         eligibility.email,
         customers.customer_id,
+        customers.source_customer_id,
         customers.first_name,
         customers.last_name,
         segments.segment_name as kmeans_segment,
@@ -47,6 +48,7 @@ profiles as (
     select
         named_contacts.email,
         named_contacts.customer_id,
+        named_contacts.source_customer_id,
         named_contacts.first_name,
         named_contacts.last_name,
         named_contacts.kmeans_segment,

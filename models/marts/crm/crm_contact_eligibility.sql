@@ -8,6 +8,7 @@ customers as (
 consent_checked as (
     select
         customer_id,
+        source_customer_id,
         email,
         is_contactable,
         last_order_date,
@@ -34,6 +35,7 @@ ranked as (
 decided as (
     select
         customer_id,
+        source_customer_id,
         email,
         is_contactable,
         case

@@ -38,7 +38,9 @@ previous_rows as (
     {% if state is not none -%}
         select
             email,
-            customer_id,
+            -- text since the state holds the id as the user's files write it; a state table
+            -- kept from an earlier version still holds the bigint key until crm_export_state runs
+            {{ dbt.cast('customer_id', dbt.type_string()) }} as customer_id,
             row_checksum
         from previous_state
         where not is_removed
@@ -46,7 +48,7 @@ previous_rows as (
         -- the first build: nothing was exported before
         select
             cast(null as {{ dbt.type_string() }}) as email,
-            cast(null as bigint) as customer_id,
+            cast(null as {{ dbt.type_string() }}) as customer_id,
             cast(null as {{ dbt.type_string() }}) as row_checksum
         where false
     {%- endif %}

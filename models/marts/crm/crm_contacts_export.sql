@@ -24,7 +24,8 @@ recommended_products as (
 contacts as (
     select
         profiles.email,
-        profiles.customer_id,
+        -- the id the user's systems know the customer by: CRM records are matched back on it
+        profiles.source_customer_id as customer_id,
         profiles.first_name,
         profiles.last_name,
         profiles.kmeans_segment,

@@ -6,6 +6,7 @@
     incremental_strategy='delete+insert',
     full_refresh=false,
     on_schema_change='fail',
+    pre_hook="{{ crm_export_state_upgrade() }}",
 ) }}
 
 with

@@ -2,6 +2,10 @@
 -- actual repeat purchase days in the holdout (calibration end to the as-of date)
 with
 
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
 statistics as (
     select * from {{ ref('int_clv_customer_statistics') }}
 ),
@@ -32,6 +36,7 @@ actual as (
 compared as (
     select
         statistics.customer_id,
+        customers.source_customer_id,
         statistics.calibration_end,
         statistics.holdout_weeks,
         predictions.expected_holdout_purchases as predicted_purchases,
@@ -41,6 +46,8 @@ compared as (
     from statistics
     inner join predictions
         on statistics.customer_id = predictions.customer_id
+    inner join customers
+        on statistics.customer_id = customers.customer_id
     left join actual
         on statistics.customer_id = actual.customer_id
     cross join holdout

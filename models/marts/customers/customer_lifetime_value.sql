@@ -2,6 +2,10 @@
 -- purchases, expected order value and discounted lifetime value over the horizon
 with
 
+customers as (
+    select * from {{ ref('dim_customers') }}
+),
+
 statistics as (
     select * from {{ ref('int_clv_customer_statistics') }}
 ),
@@ -13,6 +17,7 @@ predictions as (
 valued as (
     select
         statistics.customer_id,
+        customers.source_customer_id,
         statistics.repeat_purchases,
         statistics.recency_weeks,
         statistics.age_weeks,
@@ -32,6 +37,8 @@ valued as (
     from statistics
     inner join predictions
         on statistics.customer_id = predictions.customer_id
+    inner join customers
+        on statistics.customer_id = customers.customer_id
 )
 
 select * from valued

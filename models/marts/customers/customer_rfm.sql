@@ -48,6 +48,7 @@ order_recency as (
 measured as (
     select
         customers.customer_id,
+        customers.source_customer_id,
         order_recency.last_order_date,
         order_recency.recency_days,
         as_of.as_of_date,
@@ -128,6 +129,7 @@ segment_matches as (
 segmented as (
     select
         all_customers.customer_id,
+        all_customers.source_customer_id,
         all_customers.as_of_date,
         all_customers.last_order_date,
         all_customers.recency_days,

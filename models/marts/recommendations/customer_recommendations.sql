@@ -33,6 +33,7 @@ recommenders as (
 explained as (
     select
         offers.customer_id,
+        customers.source_customer_id,
         offers.rank,
         offers.product_id,
         products.product_name,

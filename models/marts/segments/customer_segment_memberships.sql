@@ -12,6 +12,7 @@ rfm as (
 memberships as (
     select
         kmeans.customer_id,
+        kmeans.source_customer_id,
         kmeans.segment_id as kmeans_segment_id,
         kmeans.segment_name as kmeans_segment_name,
         rfm.rfm_segment

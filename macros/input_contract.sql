@@ -3,7 +3,7 @@
   or text), for the staged entities the key that identifies a row (distinct rows sharing it
   conflict: base_* keeps one), the columns without which no row can be used, and values for
   columns a file may lack, and other spellings of a column's header (`aliases`: mall_customers'
-  Gender is `Genre` in the file as published; headers are
+  Gender is `Genre` in the file as published, AnnualIncome `Annual Income (k$)`; headers are
   compared ignoring case and spaces). The bundled seeds have exactly
   these columns; own-data files map their columns onto them (var input_sources, see README).
   `transactions`, `marketing_campaign` and `mall_customers` are convenience entities: they are
@@ -118,11 +118,17 @@
         },
         'mall_customers': {
             'columns': {
-                'CustomerID': 'key', 'Gender': 'text', 'Age': 'number',
-                'AnnualIncome (k$)': 'number', 'SpendingScore (1-100)': 'number',
+                'CustomerID': 'key', 'Gender': 'text', 'Age': 'number', 'AnnualIncome': 'number',
+                'SpendingScore': 'number',
             },
-            'required': ['CustomerID', 'Age', 'AnnualIncome (k$)', 'SpendingScore (1-100)'],
-            'aliases': {'Gender': ['Genre']},
+            'required': ['CustomerID', 'Age', 'AnnualIncome', 'SpendingScore'],
+            'aliases': {
+                'Gender': ['Genre'],
+                'AnnualIncome': ['AnnualIncome (k$)'],
+                'SpendingScore': ['SpendingScore (1-100)'],
+            },
+            'key': ['customer_key'],
+            'record_key': ['CustomerID'],
         },
     }) }}
 {% endmacro %}
@@ -137,7 +143,7 @@
 {#- The convenience inputs staged line by line in base_<input> (their rejected lines are in
     dq_rejected_rows under the input's name). -#}
 {% macro input_line_staged_inputs() %}
-    {{ return(['transactions', 'marketing_campaign']) }}
+    {{ return(['transactions', 'marketing_campaign', 'mall_customers']) }}
 {% endmacro %}
 
 

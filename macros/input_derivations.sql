@@ -216,18 +216,26 @@
 
 
 {#- mall_customers (the teaching set): gender, and age, income and spending score as K-means
-    features (customer_features) -#}
+    features (customer_features), staged row by row in base_mall_customers; only its usable rows
+    make customers and features. -#}
 {% macro input_mall_features() %}
     {{ return({
         'age': 'Age',
-        'annual_income_k': 'AnnualIncome (k$)',
-        'spending_score': 'SpendingScore (1-100)',
+        'annual_income_k': 'AnnualIncome',
+        'spending_score': 'SpendingScore',
     }) }}
 {% endmacro %}
 
+{% macro input_mall_rows() -%}
+    (
+        select * from {{ ref('base_mall_customers') }}
+        where rejection_reason is null
+    )
+{%- endmacro %}
+
 {% macro input_customers_from_mall_customers() %}
-    {{ return(input_emit('customers', {'customer_id': 'customerid', 'gender': 'gender'},
-        input_read('mall_customers'))) }}
+    {{ return(input_emit('customers', {'customer_id': 'source_customer_id', 'gender': 'Gender'},
+        input_mall_rows())) }}
 {% endmacro %}
 
 {% macro input_customer_features_from_mall_customers() %}
@@ -239,7 +247,7 @@
         end
     {%- endset -%}
     {%- set relation -%}
-        {{ input_read('mall_customers') }} as customers
+        {{ input_mall_rows() }} as customers
         cross join (
             values
             {%- for feature in input_mall_features() %}
@@ -248,7 +256,7 @@
         ) as features (feature)
     {%- endset -%}
     {{ return(input_emit('customer_features', {
-        'customer_id': 'customerid',
+        'customer_id': 'source_customer_id',
         'feature': 'features.feature',
         'value': value,
     }, relation)) }}

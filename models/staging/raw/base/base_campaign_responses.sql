@@ -15,7 +15,9 @@ customers as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+    {{ collapse_exact_duplicates(
+        'source', raw_columns, native_types, distinct=input_rows_are_distinct('campaign_responses')
+    ) }}
 ),
 
 parsed as (

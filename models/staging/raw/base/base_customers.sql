@@ -11,7 +11,9 @@ source as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+    {{ collapse_exact_duplicates(
+        'source', raw_columns, native_types, distinct=input_rows_are_distinct('customers')
+    ) }}
 ),
 
 parsed as (

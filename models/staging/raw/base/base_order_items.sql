@@ -19,7 +19,9 @@ products as (
 ),
 
 distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
+    {{ collapse_exact_duplicates(
+        'source', raw_columns, native_types, distinct=input_rows_are_distinct('order_items')
+    ) }}
 ),
 
 parsed as (

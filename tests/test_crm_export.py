@@ -199,8 +199,9 @@ def crm_builds(tmp_path_factory):
     build(project, database, *REBUILD)
     keep("unchanged")
 
-    planted_ids = set(planted.values())
-    others = [row for row in first["contacts"] if row["customer_id"] not in planted_ids]
+    # the export's customer_id is the id text (source_customer_id)
+    planted_ids = {str(customer_id) for customer_id in planted.values()}
+    others = [row for row in first["contacts"] if str(row["customer_id"]) not in planted_ids]
     changed, removed = others[0], others[1]
     edit_customer(project, changed["customer_id"], last_name="Renamed")
     build(project, database, *REBUILD)

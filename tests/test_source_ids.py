@@ -61,7 +61,7 @@ def build(tmp_path, customers: dict[str, int], people_ids: list[str] | None = No
 def test_text_ids_are_never_merged_and_keep_their_text(tmp_path):
     with build(tmp_path, TEXT_IDS) as connection:
         customers = connection.sql(
-            "select source_customer_id, first_name, frequency from dim_customers "
+            "select dim_customers.source_customer_id, first_name, frequency from dim_customers "
             "inner join customer_rfm using (customer_id)"
         ).fetchall()
         rejected = connection.sql("select count(*) from dq_rejected_rows").fetchall()
@@ -75,7 +75,7 @@ def test_spreadsheet_floats_are_the_integers_they_stand_for(tmp_path):
     # the customers file writes 17850.0 where the log writes 17850: one customer
     with build(tmp_path, {"17850": 2, "42": 1}, people_ids=["17850.0", "42"]) as connection:
         keys = connection.sql(
-            "select customer_id, source_customer_id, frequency from dim_customers "
+            "select customer_id, dim_customers.source_customer_id, frequency from dim_customers "
             "inner join customer_rfm using (customer_id) order by customer_id"
         ).fetchall()
     assert keys == [(42, "42", 1), (17850, "17850", 2)]

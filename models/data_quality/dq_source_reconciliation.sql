@@ -67,27 +67,16 @@ rejected_rows as (
     ),
 {% endif %}
 
-{% if 'marketing_campaign' in line_inputs %}
-    -- a usable row is staged when its customer is
-    staged_marketing_campaign as (
-        select base_marketing_campaign.customer_key
-        from base_marketing_campaign
+{#- a usable row of a one-row-per-customer input is staged when its customer is -#}
+{% for input in ['marketing_campaign', 'mall_customers'] if input in line_inputs %}
+    staged_{{ input }} as (
+        select base_{{ input }}.customer_key
+        from base_{{ input }}
         inner join stg_customers
-            on base_marketing_campaign.customer_key = stg_customers.customer_id
-        where base_marketing_campaign.rejection_reason is null
+            on base_{{ input }}.customer_key = stg_customers.customer_id
+        where base_{{ input }}.rejection_reason is null
     ),
-{% endif %}
-
-{% if 'mall_customers' in line_inputs %}
-    -- a usable row is staged when its customer is
-    staged_mall_customers as (
-        select base_mall_customers.customer_key
-        from base_mall_customers
-        inner join stg_customers
-            on base_mall_customers.customer_key = stg_customers.customer_id
-        where base_mall_customers.rejection_reason is null
-    ),
-{% endif %}
+{% endfor %}
 
 {#- (row name, its raw rows, staged rows and base model) per counted source; rejected rows are
     those dq_rejected_rows files under the row's name -#}

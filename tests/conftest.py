@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -68,6 +69,26 @@ def run_dbt(project: Path, *arguments: str, database: Path, **extra_env: str):
         text=True,
         check=False,
     )
+
+
+def show_json(project: Path, database: Path, sql: str, dbt_vars: dict) -> list[dict]:
+    """The rows of `dbt show --inline sql` with `dbt_vars`, as dicts by column name."""
+    result = run_dbt(
+        project,
+        "show",
+        "--inline",
+        sql,
+        "--vars",
+        json.dumps(dbt_vars),
+        "--output",
+        "json",
+        "--limit",
+        "-1",
+        database=database,
+    )
+    assert result.returncode == 0, result.stdout[-3000:]
+    payload = result.stdout[result.stdout.index("{") :]
+    return json.loads(payload[: payload.rindex("}") + 1])["show"]
 
 
 def rebuild_on_copy(

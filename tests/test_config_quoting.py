@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import copy_project, run_dbt
+from conftest import copy_project, show_json
 from test_own_data import build_with_input, quick_vars_block
 
 HOSTILE_TEXTS = [
@@ -33,25 +33,6 @@ HOSTILE_TEXTS = [
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     return copy_project(tmp_path_factory.mktemp("config_quoting") / "project")
-
-
-def show_json(project: Path, database: Path, sql: str, dbt_vars: dict) -> list[dict]:
-    result = run_dbt(
-        project,
-        "show",
-        "--inline",
-        sql,
-        "--vars",
-        json.dumps(dbt_vars),
-        "--output",
-        "json",
-        "--limit",
-        "-1",
-        database=database,
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
-    payload = result.stdout[result.stdout.index("{") :]
-    return json.loads(payload[: payload.rindex("}") + 1])["show"]
 
 
 def test_literals_and_identifiers_round_trip_hostile_text(project, tmp_path):

@@ -1,27 +1,19 @@
-{#- Post-hook of the CRM marts (models/marts/crm): writes the model to $EXPORT_DIR/crm/<file_stem>.csv,
-    UTF-8 with RFC 4180 quoting and a header row named by var crm_header_preset, rows ordered by
-    `order_by`. With var crm_max_rows_per_file set, writes <file_stem>_part_001.csv, ... instead,
+{#- DuckDB statements writing `relation` (a CRM mart) to $EXPORT_DIR/crm/<file_stem>.csv, for
+    the on-run-end publish (macros/crm_delivery.sql): UTF-8 with RFC 4180 quoting and a header
+    row named by var crm_header_preset, rows ordered by `order_by`. With var crm_max_rows_per_file set, writes <file_stem>_part_001.csv, ... instead,
     each with the header. Each file appears atomically (publish_copy); files of the other layout or
     surplus parts left by an earlier build are removed after the new files are in place. -#}
-{% macro publish_crm_csv(file_stem, order_by) -%}
-    {{ return(adapter.dispatch('publish_crm_csv', 'customer_intelligence')(file_stem, order_by)) }}
-{%- endmacro %}
-
-{% macro default__publish_crm_csv(file_stem, order_by) -%}
-    {#- only the DuckDB build publishes files -#}
-{%- endmacro %}
-
-{% macro duckdb__publish_crm_csv(file_stem, order_by) -%}
+{% macro publish_crm_csv(relation, file_stem, order_by) -%}
     {%- set folder = env_var('EXPORT_DIR', 'exports') ~ '/crm/' -%}
     {%- set max_rows = var('crm_max_rows_per_file') -%}
-    {%- set query = crm_csv_query(this, order_by) -%}
+    {%- set query = crm_csv_query(relation, order_by) -%}
     {#- RFC 4180 ends records with CRLF (line breaks inside quoted cells are kept as they are) -#}
     {%- set options = "header, new_line '\\r\\n'" -%}
     {%- if max_rows is none -%}
         {{ publish_copy(query, folder ~ file_stem ~ '.csv', options) }};
         {{ crm_remove_files(folder ~ file_stem ~ '_part_*.csv') }}
     {%- elif execute -%}
-        {%- set rows = run_query('select count(*) from ' ~ this).columns[0].values()[0] | int -%}
+        {%- set rows = run_query('select count(*) from ' ~ relation).columns[0].values()[0] | int -%}
         {#- an empty model still gets one, header-only, part -#}
         {%- set parts = [1, (rows + max_rows - 1) // max_rows] | max -%}
         {%- set part_files = [] -%}
@@ -39,7 +31,7 @@
 {%- endmacro %}
 
 {#- The CSV's select: every column of `relation` under its header from the chosen preset (the
-    model's name when the preset has none), text neutralised by crm_safe_text. -#}
+    model's name when the preset has none), text but the keys neutralised by crm_safe_text. -#}
 {% macro crm_csv_query(relation, order_by) -%}
     {%- set preset = var('crm_header_preset') -%}
     {%- set presets = var('crm_header_presets') -%}
@@ -53,7 +45,8 @@
     select
     {%- for column in adapter.get_columns_in_relation(relation) %}
         {% set quoted = sql_identifier(column.name) -%}
-        {{ crm_safe_text(quoted) if column.is_string() else quoted }}
+        {%- set guarded = column.is_string() and column.name not in crm_key_columns() %}
+        {{ crm_safe_text(quoted) if guarded else quoted }}
         as {{ sql_identifier(headers.get(column.name, column.name)) }}
         {{- "," if not loop.last }}
     {%- endfor %}
@@ -70,16 +63,37 @@
     {%- endif %}
 {%- endmacro %}
 
-{#- A text cell starting with =, +, -, @, tab or carriage return gets a leading single quote so a
-    spreadsheet shows it instead of running it as a formula (CSV injection); the value is kept.
-    Numbers and dates are not touched: the CSV writer formats them, and a quote would make
-    a negative number text. -#}
+{#- Characters that make a spreadsheet run a cell as a formula (CSV injection) when they start
+    it: = + - @, tab and carriage return, their full-width forms (Excel folds them to ASCII) and
+    the line and paragraph separators U+2028 and U+2029. -#}
+{% macro crm_formula_starts() -%}
+    {{ return(['=', '+', '-', '@', '\t', '\r', '\uff1d', '\uff0b', '\uff0d', '\uff20',
+        '\u2028', '\u2029']) }}
+{%- endmacro %}
+
+{#- True when `expression` starts like a formula, also after leading spaces, line feeds and
+    no-break or ideographic spaces, which spreadsheets skip before reading a formula. -#}
+{% macro crm_starts_formula(expression) -%}
+    left(trim(leading {{ sql_literal(' \n\u00a0\u3000') }} from {{ expression }}), 1)
+    in ({{ sql_literals(crm_formula_starts()) }})
+{%- endmacro %}
+
+{#- A text cell that starts like a formula gets a leading single quote so a spreadsheet shows it
+    instead of running it; the value is kept. Numbers and dates are not touched: the CSV writer
+    formats them, and a quote would make a negative number text. Key columns never come here:
+    a contact whose key starts like a formula is not exported (crm_contact_eligibility). -#}
 {% macro crm_safe_text(expression) -%}
     case
-        when left({{ expression }}, 1) in ('=', '+', '-', '@', chr(9), chr(13))
+        when {{ crm_starts_formula(expression) }}
             then {{ dbt.concat(["''''", expression]) }}
         else {{ expression }}
     end
+{%- endmacro %}
+
+{#- The columns a CRM matches and joins contacts on: exported exactly as they are, never
+    prefixed (a changed Email makes Zoho and HubSpot create a duplicate contact). -#}
+{% macro crm_key_columns() -%}
+    {{ return(['email', 'customer_id']) }}
 {%- endmacro %}
 
 {#- md5 of the columns' text, null marked by chr(30) and fields separated by chr(31) so that
@@ -91,28 +105,4 @@
         {%- do fields.append('coalesce(' ~ dbt.cast(column, dbt.type_string()) ~ ', chr(30))') -%}
     {%- endfor -%}
     {{ dbt.hash(dbt.concat(fields) if fields else "''") }}
-{%- endmacro %}
-
-{#- Pre-hook of crm_export_state: a state table kept from an earlier version gets this version's
-    column types before the build compares them (customer_id was the bigint customer key before it
-    became the id as the user's files write it). -#}
-{% macro crm_export_state_upgrade() -%}
-    {{ return(adapter.dispatch('crm_export_state_upgrade', 'customer_intelligence')()) }}
-{%- endmacro %}
-
-{% macro default__crm_export_state_upgrade() -%}
-    {#- engines other than DuckDB have no state table from before the change -#}
-{%- endmacro %}
-
-{% macro duckdb__crm_export_state_upgrade() -%}
-    {%- set state = adapter.get_relation(
-        database=this.database, schema=this.schema, identifier=this.identifier
-    ) if execute else none -%}
-    {%- if state is not none -%}
-        {%- for column in adapter.get_columns_in_relation(state) -%}
-            {%- if column.name == 'customer_id' and not column.is_string() %}
-                alter table {{ state }} alter column customer_id type {{ dbt.type_string() }}
-            {%- endif -%}
-        {%- endfor -%}
-    {%- endif -%}
 {%- endmacro %}

@@ -7,6 +7,7 @@ import csv
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -14,24 +15,23 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import DBT, QUICK_SEGMENTATION_VARS, WITHOUT_UNIT_TESTS, copy_project, run_dbt
+from conftest import (
+    DBT,
+    QUICK_SEGMENTATION_VARS,
+    WITHOUT_UNIT_TESTS,
+    copy_project,
+    run_dbt,
+    show_json,
+)
 from customer_intelligence.generate import generate_dataset
 
 pytestmark = pytest.mark.e2e
 
 VARS = f"{{{QUICK_SEGMENTATION_VARS}}}"
 SPLIT_ROWS = 100
-# rebuilds after a raw customer edit: what lies between the seed and the CRM models, without
-# the tests
-REBUILD = (
-    "build",
-    "--select",
-    "raw_customers+,+tag:crm",
-    "--exclude-resource-type",
-    "test",
-    "unit_test",
-    "snapshot",
-)
+# rebuilds after a raw customer edit: what lies between the seed and the CRM models, with the
+# tests, which must pass for the CRM files to be published
+REBUILD = ("build", "--select", "raw_customers+,+tag:crm", *WITHOUT_UNIT_TESTS, "snapshot")
 ZOHO_HEADER = [
     "Email",
     "Customer_ID",
@@ -74,6 +74,11 @@ PLANTS = {
     "tab": ("Tab\there", "\tLeading", "tab@example.com", "true"),
     "messy_email": ("Mixed", "Case", "  Mixed.Case@Example.COM ", "true"),
     "formula_email": ("Eve", "Key", "=cmd@example.com", "true"),
+    "plus_email": ("Anna", "Lopez", "+anna.lopez1720@example.com", "true"),
+    "fullwidth_email": ("Full", "Width", "\uff20fw@example.com", "true"),
+    "fullwidth": ("\uff1d1+1", "\uff0dMinus", "fullwidth@example.com", "true"),
+    "separators": ("\u2028Line", "\u2029Para", "separators@example.com", "true"),
+    "spaced": ("  =1+1", "\u00a0@At", "spaced@example.com", "true"),
     "duplicate_a": ("Dup", "One", "dup@example.com", "true"),
     "duplicate_b": ("Dup", "Two", " DUP@example.com", "true"),
     "no_email": ("No", "Email", "", "true"),
@@ -81,7 +86,11 @@ PLANTS = {
     "not_opted_in": ("Quiet", "Customer", "quiet@example.com", "false"),
     "unsubscribed": ("Gone", "Customer", "gone@example.com", "true"),
 }
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_STARTS += ("\u2028", "\u2029")
+# skipped by spreadsheets before a formula
+LEADING_SPACES = " \n\u00a0\u3000"
+KEY_COLUMNS = ("email", "customer_id")
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -157,6 +166,19 @@ def query(database: Path, sql: str) -> list[dict]:
         return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
 
 
+def acknowledge(project: Path, database: Path, *arguments: str) -> subprocess.CompletedProcess:
+    """`customer-intel crm-ack`: the operator imported the published delta."""
+    command = [sys.executable, "-m", "customer_intelligence.cli", "crm-ack", *arguments]
+    environment = {
+        **os.environ,
+        "DUCKDB_PATH": str(database),
+        "EXPORT_DIR": str(project / "exports"),
+    }
+    return subprocess.run(
+        command, cwd=project, env=environment, capture_output=True, text=True, check=False
+    )
+
+
 def build(project: Path, database: Path, *arguments: str, extra_vars: str = "") -> None:
     variables = f"{{{QUICK_SEGMENTATION_VARS}, {extra_vars}}}" if extra_vars else VARS
     result = run_dbt(project, *arguments, "--vars", variables, database=database)
@@ -178,7 +200,10 @@ def crm_builds(tmp_path_factory):
     steps = {}
 
     def keep(step):
+        """Keeps the published files, then imports them: each delta is against the step before."""
         steps[step] = shutil.copytree(crm, root / "steps" / step)
+        acknowledged = acknowledge(project, database)
+        assert acknowledged.returncode == 0, acknowledged.stdout[-4000:]
 
     result = run_dbt(project, "build", *WITHOUT_UNIT_TESTS, "--vars", VARS, database=database)
     assert result.returncode == 0, result.stdout[-4000:]
@@ -231,12 +256,17 @@ def crm_builds(tmp_path_factory):
     }
 
 
-def expected_cell(value) -> str:
-    """The CSV text of a database value: a text cell a spreadsheet would run gets a quote."""
+def starts_formula(text: str) -> bool:
+    return text.lstrip(LEADING_SPACES).startswith(FORMULA_STARTS)
+
+
+def expected_cell(value, column: str = "") -> str:
+    """The CSV text of a database value: a text cell a spreadsheet would run gets a quote,
+    unless it is a key, which is never altered."""
     if value is None:
         return ""
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
+        return "'" + value if starts_formula(value) and column not in KEY_COLUMNS else value
     return str(value)
 
 
@@ -247,7 +277,9 @@ def test_hostile_names_and_emails_survive_a_csv_round_trip(crm_builds):
     planted = crm_builds["planted"]
 
     assert header == ZOHO_HEADER
-    assert rows == [[expected_cell(value) for value in contact.values()] for contact in contacts]
+    assert rows == [
+        [expected_cell(value, column) for column, value in contact.items()] for contact in contacts
+    ]
     # the planted values reach the file whole, neutralised where they start like a formula
     assert by_id[planted["formula"]][2] == "'" + PLANTS["formula"][0]
     assert by_id[planted["signs"]][2:4] == ["'+Plus", "'-Minus"]
@@ -256,7 +288,46 @@ def test_hostile_names_and_emails_survive_a_csv_round_trip(crm_builds):
     assert by_id[planted["unicode"]][2:4] == ["Zoë", "Łukasiewicz 山田 🎉"]
     assert by_id[planted["tab"]][2] == "Tab\there"
     assert by_id[planted["messy_email"]][0] == "mixed.case@example.com"
-    assert by_id[planted["formula_email"]][0] == "'=cmd@example.com"
+    assert by_id[planted["fullwidth"]][2:4] == ["'\uff1d1+1", "'\uff0dMinus"]
+    assert by_id[planted["separators"]][2:4] == ["'\u2028Line", "'\u2029Para"]
+    # staging trims names, no-break spaces included; the guard quotes what is left
+    assert by_id[planted["spaced"]][2:4] == ["'=1+1", "'@At"]
+    # a key is never altered: a contact whose key starts like a formula is left out instead
+    for name in ("formula_email", "plus_email", "fullwidth_email"):
+        assert planted[name] not in by_id
+    assert all(not starts_formula(row[0]) and not starts_formula(row[1]) for row in rows)
+
+
+GUARD_CASES = [
+    "  =1+1",
+    "\u00a0@At",
+    "\u3000+ideographic",
+    "\n-line feed first",
+    " \n \uff20mixed",
+    "\uff0b",
+    "\u2028",
+    "plain",
+    "  plain after spaces",
+    "a=b",
+    "\u2014dash",
+    "",
+    "it's; drop",
+]
+
+
+def test_the_formula_guard_quotes_what_a_spreadsheet_would_run(tmp_path):
+    """crm_safe_text on text staging never trims (segment and product names come from vars and
+    files): cells starting like a formula after skippable spaces get the quote, no others."""
+    project = copy_project(tmp_path / "project")
+    sql = (
+        "select {% for text in var('guard_cases') %}{{ crm_safe_text(sql_literal(text)) }}"
+        " as cell_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor %}"
+    )
+    [row] = show_json(project, tmp_path / "db.duckdb", sql, {"guard_cases": GUARD_CASES})
+
+    cells = [row[f"cell_{position}"] for position in range(1, len(GUARD_CASES) + 1)]
+    assert cells == [expected_cell(text) for text in GUARD_CASES]
+    assert sum(cell.startswith("'") for cell in cells) == 7
 
 
 def test_the_file_is_utf8_without_a_byte_order_mark(crm_builds):
@@ -276,6 +347,8 @@ def exclusion_reason(customer: dict, kept_per_email: dict[str, int]) -> str | No
         return "not_opted_in"
     if customer["is_unsubscribed"]:
         return "unsubscribed"
+    if starts_formula(customer["email"]) or starts_formula(customer["source_customer_id"]):
+        return "key_starts_formula"
     if kept_per_email[customer["email"]] != customer["customer_id"]:
         return "duplicate_email"
     return None
@@ -287,7 +360,14 @@ def expected_reasons(customers: list[dict]) -> dict[int, str | None]:
         return (ordered is None, -ordered.toordinal() if ordered else 0, row["customer_id"])
 
     contactable = sorted(
-        (row for row in customers if row["is_contactable"]), key=last_ordered_first
+        (
+            row
+            for row in customers
+            if row["is_contactable"]
+            and not starts_formula(row["email"])
+            and not starts_formula(row["source_customer_id"])
+        ),
+        key=last_ordered_first,
     )
     kept_per_email = {}
     for row in contactable:
@@ -311,12 +391,17 @@ def test_excluded_customers_are_absent_and_counted_by_reason(crm_builds):
             "invalid_email",
             "not_opted_in",
             "unsubscribed",
+            "key_starts_formula",
             "duplicate_email",
         )
     }
     assert sum(counted.values()) + len(exported) == len(first["customers"])
     for name in ("no_email", "invalid_email", "not_opted_in", "unsubscribed"):
         assert reasons[planted[name]] == name
+    for name in ("formula_email", "plus_email", "fullwidth_email"):
+        assert reasons[planted[name]] == "key_starts_formula"
+    eligibility = {row["customer_id"]: row for row in first["eligibility"]}
+    assert {customer: row["exclusion_reason"] for customer, row in eligibility.items()} == reasons
     duplicates = {reasons[planted["duplicate_a"]], reasons[planted["duplicate_b"]]}
     assert duplicates == {None, "duplicate_email"}
 
@@ -406,7 +491,7 @@ def test_a_small_max_rows_splits_the_files_into_numbered_parts(crm_builds):
 def test_turning_the_split_off_removes_the_part_files(crm_builds):
     names = sorted(path.name for path in crm_builds["steps"]["unsplit"].iterdir())
 
-    assert names == ["contacts.csv", "contacts_changes.csv"]
+    assert names == ["contacts.csv", "contacts_changes.csv", "export.json"]
 
 
 def test_a_reader_polling_during_a_rebuild_never_sees_a_partial_file(crm_builds):

@@ -44,6 +44,15 @@ def build(args: argparse.Namespace) -> int:
     return run_dbt(["build", *input_vars, *args.dbt_args])
 
 
+def crm_ack(args: argparse.Namespace) -> int:
+    """The CRM files in EXPORT_DIR/crm were imported: the next delta starts from them."""
+    settings.check_database_path(settings.duckdb_path())
+    arguments = ["run-operation", "crm_acknowledge_export"]
+    if args.build_id is not None:
+        arguments += ["--args", json.dumps({"build_id": args.build_id})]
+    return run_dbt(arguments)
+
+
 def generate(args: argparse.Namespace) -> int:
     from customer_intelligence.generate import generate_dataset
 
@@ -130,6 +139,19 @@ def parser() -> argparse.ArgumentParser:
         help="input config (YAML) naming your own data files; default: the bundled sample data",
     )
     build_command.set_defaults(handler=build)
+
+    ack_command = commands.add_parser(
+        "crm-ack",
+        help="mark the published CRM delta (EXPORT_DIR/crm) as imported: the next build's "
+        "contacts_changes.csv lists only the changes after it",
+    )
+    ack_command.add_argument(
+        "--build-id",
+        default=None,
+        help="the build_id of EXPORT_DIR/crm/export.json you imported; refused if the files "
+        "published since are another build's",
+    )
+    ack_command.set_defaults(handler=crm_ack)
 
     generate_command = commands.add_parser("generate", help="write a synthetic data set")
     generate_command.add_argument("--customers", type=int, default=2000)

@@ -5,7 +5,7 @@ customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
-consent_checked as (
+checked as (
     select
         customer_id,
         source_customer_id,
@@ -17,7 +17,12 @@ consent_checked as (
             when not is_email_valid then 'invalid_email'
             when not email_opt_in then 'not_opted_in'
             when is_unsubscribed then 'unsubscribed'
-        end as consent_exclusion
+            -- a key is exported unchanged, so one a spreadsheet would run is not exported at all
+            when
+                {{ crm_starts_formula('email') }}
+                or {{ crm_starts_formula('source_customer_id') }}
+                then 'key_starts_formula'
+        end as own_exclusion
     from customers
 ),
 
@@ -26,10 +31,10 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by email, consent_exclusion is null
+            partition by email, own_exclusion is null
             order by last_order_date desc nulls last, customer_id asc
         ) as email_rank
-    from consent_checked
+    from checked
 ),
 
 decided as (
@@ -39,7 +44,7 @@ decided as (
         email,
         is_contactable,
         case
-            when consent_exclusion is not null then consent_exclusion
+            when own_exclusion is not null then own_exclusion
             when email_rank > 1 then 'duplicate_email'
         end as exclusion_reason
     from ranked

@@ -1,19 +1,15 @@
--- one row per email whose exported row is new, changed or removed since the previous export.
--- The previous export is crm_export_state, read by name rather than ref(): that model refs this
--- one so that it is updated only after this diff is taken (and not when this model fails).
-{{ config(post_hook="{{ publish_crm_csv('contacts_changes', order_by='email') }}") }}
-
+-- one row per email whose exported row is new, changed or removed since the export the operator
+-- last acknowledged (crm_export_state, written by `customer-intel crm-ack`, macros/crm_delivery.sql;
+-- absent before the first acknowledgement). Builds never change what it says, so each delta holds
+-- every change not yet imported, however many builds ran since.
 {% set state = adapter.get_relation(
     database=this.database, schema=this.schema, identifier='crm_export_state'
 ) %}
 {% set contacts_relation = ref('crm_contacts_export') %}
-{#- the checksum covers every exported column but the key and the as-of stamp -#}
-{% set checksum_columns = [] %}
-{% for column in adapter.get_columns_in_relation(contacts_relation) %}
-    {% if column.name not in ('email', 'updated_on') %}
-        {% do checksum_columns.append(column.name) %}
-    {% endif %}
-{% endfor %}
+-- depends_on: {{ ref('int_crm_contact_profiles') }}
+{{ config(pre_hook="{{ crm_export_state_upgrade(
+    ref('crm_contacts_export'), ref('int_crm_contact_profiles')
+) }}") }}
 
 with
 
@@ -30,7 +26,7 @@ contacts as (
 current_rows as (
     select
         *,
-        {{ crm_row_checksum(checksum_columns) }} as row_checksum
+        {{ crm_row_checksum(crm_checksum_columns(contacts_relation)) }} as row_checksum
     from contacts
 ),
 
@@ -39,13 +35,13 @@ previous_rows as (
         select
             email,
             -- text since the state holds the id as the user's files write it; a state table
-            -- kept from an earlier version still holds the bigint key until crm_export_state runs
+            -- kept from an earlier version holds the bigint key until the next acknowledgement
             {{ dbt.cast('customer_id', dbt.type_string()) }} as customer_id,
             row_checksum
         from previous_state
         where not is_removed
     {%- else -%}
-        -- the first build: nothing was exported before
+        -- nothing acknowledged yet: every contact is new
         select
             cast(null as {{ dbt.type_string() }}) as email,
             cast(null as {{ dbt.type_string() }}) as customer_id,

@@ -1,5 +1,4 @@
 -- one row per exported contact: a contactable customer, keyed by email, with what sales needs
-{{ config(post_hook="{{ publish_crm_csv('contacts', order_by='email') }}") }}
 
 with
 
@@ -35,7 +34,9 @@ contacts as (
         recommended_products.recommended_product_3,
         profiles.monetary_value,
         profiles.last_order_date,
-        profiles.predicted_clv,
+        -- a fitted figure, exported in whole currency units: a refit that moves it by cents
+        -- is not a change a CRM user would see, so it does not make the contact changed
+        cast(round(profiles.predicted_clv, 0) as decimal(18, 0)) as predicted_clv,
         profiles.churn_risk,
         profiles.updated_on
     from profiles

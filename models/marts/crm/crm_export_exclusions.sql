@@ -1,5 +1,8 @@
 -- one row per reason a customer is left out of the CRM export, with how many customers it covers
-{% set reasons = ['no_email', 'invalid_email', 'not_opted_in', 'unsubscribed', 'duplicate_email'] %}
+{% set reasons = [
+    'no_email', 'invalid_email', 'not_opted_in', 'unsubscribed', 'key_starts_formula',
+    'duplicate_email',
+] %}
 
 with
 

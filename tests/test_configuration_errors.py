@@ -44,7 +44,9 @@ def test_locked_database_names_the_holder_and_the_way_out(project, tmp_path):
         holder.kill()
         holder.wait()
     assert result.returncode != 0
-    assert "locked by another process" in result.stdout
+    # the holder's program (DuckDB names the resolved interpreter) and its PID, unbracketed
+    assert "locked by another process: /" in result.stdout
+    assert f", PID {holder.pid}. DuckDB allows one writer" in result.stdout
     assert "close the program holding it" in result.stdout
 
 

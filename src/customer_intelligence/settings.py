@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import duckdb
@@ -59,7 +60,7 @@ def check_database_path(path: Path) -> None:
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise ConfigurationError(
-                f"The database {path} is locked by another process ({_lock_holder(error)}). "
+                f"The database {path} is locked by another process: {_lock_holder(error)}. "
                 "DuckDB allows one writer per file: close the program holding it (a BI tool, a "
                 "notebook, another dbt run) and try again, or set DUCKDB_PATH to another file."
             ) from error
@@ -70,9 +71,9 @@ def check_database_path(path: Path) -> None:
 
 
 def _lock_holder(error: Exception) -> str:
-    text = str(error)
-    marker = "Conflicting lock is held in"
-    return text[text.index(marker) + len(marker) :].strip() if marker in text else "unknown holder"
+    """'<program>, PID <n>' from DuckDB's "Conflicting lock is held in <program> (PID <n>)"."""
+    found = re.search(r"Conflicting lock is held in (.+?) \(PID (\d+)\)", str(error))
+    return f"{found[1]}, PID {found[2]}" if found else "the holder is not named"
 
 
 def ensure_export_dir(path: Path) -> Path:

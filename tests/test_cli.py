@@ -11,7 +11,9 @@ def test_build_passes_dbt_flags_through(monkeypatch, tmp_path):
     monkeypatch.setenv("DUCKDB_PATH", str(tmp_path / "db.duckdb"))
     monkeypatch.setenv("EXPORT_DIR", str(tmp_path / "exports"))
     calls = []
-    monkeypatch.setattr(cli, "run_dbt", lambda arguments: calls.append(arguments) or 0)
+    monkeypatch.setattr(
+        cli, "run_until_stopped", lambda command, keep_fds: calls.append(command[1:6]) or 0
+    )
 
     assert cli.main(["build", "--select", "dim_customers", "--vars", "{a: 1}"]) == 0
     assert calls == [["build", "--select", "dim_customers", "--vars", "{a: 1}"]]

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from customer_intelligence import settings
+from customer_intelligence.build_process import checkout_lock, run_until_stopped
 
 
 def project_dir() -> Path:
@@ -21,12 +22,14 @@ def project_dir() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
-def run_dbt(arguments: list[str]) -> int:
-    folder = project_dir()
+def dbt_command(arguments: list[str], folder: Path) -> list[str]:
     dbt = Path(sys.executable).with_name("dbt")
     command = [str(dbt) if dbt.exists() else "dbt", *arguments]
-    command += ["--project-dir", str(folder), "--profiles-dir", str(folder)]
-    return subprocess.call(command)
+    return [*command, "--project-dir", str(folder), "--profiles-dir", str(folder)]
+
+
+def run_dbt(arguments: list[str]) -> int:
+    return subprocess.call(dbt_command(arguments, project_dir()))
 
 
 def build(args: argparse.Namespace) -> int:
@@ -41,7 +44,18 @@ def build(args: argparse.Namespace) -> int:
                 "--input and --vars together: put the vars in the input file's `vars:` block."
             )
         input_vars = dbt_vars_argument(load_input_config(args.input))
-    return run_dbt(["build", *input_vars, *args.dbt_args])
+    folder = project_dir()
+    with checkout_lock(folder) as lock:
+        command = dbt_command(["build", *input_vars, *args.dbt_args], folder)
+        exit_code = run_until_stopped(command, keep_fds=(lock,))
+    if exit_code > 128:
+        print(
+            f"customer-intel: build stopped by signal {exit_code - 128}; dbt has ended. Only a"
+            " build that runs to its end publishes the CRM files: run `customer-intel build`"
+            " again.",
+            file=sys.stderr,
+        )
+    return exit_code
 
 
 def crm_ack(args: argparse.Namespace) -> int:

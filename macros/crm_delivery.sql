@@ -3,9 +3,10 @@
     crm_export_state holds what the CRM was last acknowledged to have: a row per email with the
     checksum of the row the operator imported. Builds never change it; crm_contacts_changes diffs
     the new export against it, so every delta lists all changes since that import, newest values
-    per contact, however many builds ran in between. A build publishes its CRM files from the
-    on-run-end hook (crm_publish_export), only when the CRM models and their tests passed, and
-    records what it published in crm_export_published and crm_export_publications.
+    per contact, however many builds ran in between. A build writes its CRM files on run end
+    (crm_publish_statements, called by publish_export_set in macros/export_set.sql), only when
+    the CRM models and their tests passed, and records what it published in crm_export_published
+    and crm_export_publications.
     `customer-intel crm-ack` (crm_acknowledge_export) then makes the published rows the
     acknowledged state. A failed or killed build publishes and acknowledges nothing.
 
@@ -38,15 +39,13 @@
     {{ return(outcome) }}
 {%- endmacro %}
 
-{#- on-run-end: publishes the CRM files when this run built or tested the CRM models and
-    nothing of theirs failed (a dbt retry that passes the failed CRM tests publishes too). -#}
-{% macro crm_publish_export(results) -%}
-    {%- if not execute or flags.WHICH not in ('build', 'run', 'test', 'retry') -%}
-        {{ return('') }}
-    {%- endif -%}
+{#- True when this run publishes new CRM files: it built or tested the CRM models and nothing
+    of theirs failed (a dbt retry that passes the failed CRM tests publishes too). Logs why not
+    when it touched them. -#}
+{% macro crm_publishes(results) -%}
     {%- set outcome = crm_run_outcome(results) -%}
     {%- if not outcome['models'] and not outcome['tests'] -%}
-        {{ return('') }}
+        {{ return(false) }}
     {%- endif -%}
     {%- if outcome['failed'] or outcome['skipped'] -%}
         {%- set skipped = outcome['skipped'] | length -%}
@@ -55,24 +54,21 @@
             ~ " did not pass; " ~ env_var('EXPORT_DIR', 'exports')
             ~ "/crm keeps the last published build's files and the next successful build's"
             ~ " delta lists every change since the last acknowledged import.", info=true) }}
-        {{ return('') }}
+        {{ return(false) }}
     {%- endif -%}
     {%- if not outcome['tests'] -%}
         {{ log("CRM: files not published: the CRM models were built without their tests; run"
             ~ " `dbt build` (or `dbt test --select tag:crm`) to publish them.", info=true) }}
-        {{ return('') }}
+        {{ return(false) }}
     {%- endif -%}
-    {{ return(adapter.dispatch('crm_publish_export', 'customer_intelligence')()) }}
+    {{ return(true) }}
 {%- endmacro %}
 
-{% macro default__crm_publish_export() -%}
-    {#- only the DuckDB build publishes files -#}
-{%- endmacro %}
-
-{#- The files first, each atomically; then what they hold, committed together (dbt leaves the
-    hook's transaction open); then the manifest naming the build. A kill in between leaves files newer than the record, so
-    an acknowledgement then re-delivers, never skips, a change. -#}
-{% macro duckdb__crm_publish_export() -%}
+{#- The CRM files into this build's export folder, then what they hold, left uncommitted:
+    publish_export_set commits once the set is published. A kill before that leaves the record
+    older than the files readers see, so an acknowledgement then re-delivers, never skips, a
+    change. -#}
+{% macro crm_publish_statements() -%}
     {%- set contacts = crm_relation('crm_contacts_export') -%}
     {%- set changes = crm_relation('crm_contacts_changes') -%}
     {%- set published = crm_relation('crm_export_published') -%}
@@ -104,11 +100,10 @@
         count(case when change_type = 'removed' then 1 end),
         null
     from {{ changes }};
-    commit;
     {{ publish_copy(
         'select * exclude (acknowledged_at) from ' ~ publications
         ~ ' where build_id = ' ~ sql_literal(invocation_id),
-        env_var('EXPORT_DIR', 'exports') ~ '/crm/export.json',
+        export_set_folder() ~ '/crm/export.json',
         'format json'
     ) }}
 {%- endmacro %}

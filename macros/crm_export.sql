@@ -1,32 +1,28 @@
-{#- DuckDB statements writing `relation` (a CRM mart) to $EXPORT_DIR/crm/<file_stem>.csv, for
-    the on-run-end publish (macros/crm_delivery.sql): UTF-8 with RFC 4180 quoting and a header
-    row named by var crm_header_preset, rows ordered by `order_by`. With var crm_max_rows_per_file set, writes <file_stem>_part_001.csv, ... instead,
-    each with the header. Each file appears atomically (publish_copy); files of the other layout or
-    surplus parts left by an earlier build are removed after the new files are in place. -#}
+{#- DuckDB statements writing `relation` (a CRM mart) to <this build's export folder>/crm/
+    <file_stem>.csv, for the on-run-end publish (macros/crm_delivery.sql): UTF-8 with RFC 4180
+    quoting and a header row named by var crm_header_preset, rows ordered by `order_by`. With var
+    crm_max_rows_per_file set, writes <file_stem>_part_001.csv, ... instead, each with the header.
+    The build's folder starts empty, so no file of another layout or surplus part is left. -#}
 {% macro publish_crm_csv(relation, file_stem, order_by) -%}
-    {%- set folder = env_var('EXPORT_DIR', 'exports') ~ '/crm/' -%}
+    {%- set folder = export_set_folder() ~ '/crm/' -%}
     {%- set max_rows = var('crm_max_rows_per_file') -%}
     {%- set query = crm_csv_query(relation, order_by) -%}
     {#- RFC 4180 ends records with CRLF (line breaks inside quoted cells are kept as they are) -#}
     {%- set options = "header, new_line '\\r\\n'" -%}
     {%- if max_rows is none -%}
-        {{ publish_copy(query, folder ~ file_stem ~ '.csv', options) }};
-        {{ crm_remove_files(folder ~ file_stem ~ '_part_*.csv') }}
+        {{ publish_copy(query, folder ~ file_stem ~ '.csv', options) }}
     {%- elif execute -%}
         {%- set rows = run_query('select count(*) from ' ~ relation).columns[0].values()[0] | int -%}
         {#- an empty model still gets one, header-only, part -#}
         {%- set parts = [1, (rows + max_rows - 1) // max_rows] | max -%}
-        {%- set part_files = [] -%}
         {%- for part in range(1, parts + 1) -%}
-            {%- do part_files.append(file_stem ~ '_part_' ~ ('%03d' | format(part)) ~ '.csv') -%}
             {{ publish_copy(
                 query ~ ' limit ' ~ max_rows ~ ' offset ' ~ (part - 1) * max_rows,
-                folder ~ part_files[-1],
+                folder ~ file_stem ~ '_part_' ~ ('%03d' | format(part)) ~ '.csv',
                 options
-            ) }};
+            ) }}
+            {{- ';' if not loop.last }}
         {% endfor -%}
-        {{ crm_remove_files(folder ~ file_stem ~ '_part_*.csv', keep=part_files) }};
-        {{ crm_remove_files(folder ~ file_stem ~ '.csv') }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -52,15 +48,6 @@
     {%- endfor %}
     from {{ relation }}
     order by {{ order_by }}
-{%- endmacro %}
-
-{#- Deletes the files matching a glob pattern, except the file names in `keep`. -#}
-{% macro crm_remove_files(pattern, keep=[]) -%}
-    select ci_remove_file(file)
-    from glob({{ sql_literal(pattern) }})
-    {%- if keep %}
-        where parse_filename(file) not in ({{ sql_literals(keep) }})
-    {%- endif %}
 {%- endmacro %}
 
 {#- Characters that make a spreadsheet run a cell as a formula (CSV injection) when they start

@@ -1,7 +1,6 @@
-{#- Post-hook of every mart: writes it to $EXPORT_DIR/marts/<model>.parquet for BI tools.
-    The file is written under a temporary name in the same folder, then renamed by
-    ci_publish_file (src/customer_intelligence/dbt_plugin.py), so a reader never sees half a file.
-    COPY writes a header-only file for an empty table, unlike the external materialization. -#}
+{#- Post-hook of every mart: writes it to <this build's export folder>/marts/<model>.parquet for
+    BI tools; the build's set of files is published on run end (macros/export_set.sql). COPY
+    writes a header-only file for an empty table, unlike the external materialization. -#}
 {% macro publish_parquet() -%}
     {{ return(adapter.dispatch('publish_parquet', 'customer_intelligence')()) }}
 {%- endmacro %}
@@ -11,15 +10,18 @@
 {%- endmacro %}
 
 {% macro duckdb__publish_parquet() -%}
-    {%- set path = env_var('EXPORT_DIR', 'exports') ~ '/marts/' ~ this.identifier ~ '.parquet' -%}
-    {{ publish_copy('select * from ' ~ this, path, 'format parquet') }}
+    {{ publish_copy(
+        'select * from ' ~ this, export_set_folder() ~ '/marts/' ~ this.identifier ~ '.parquet',
+        'format parquet'
+    ) }}
 {%- endmacro %}
 
-{#- DuckDB statements writing `query` to `path` atomically: COPY to a temporary file beside it
-    (same folder, so the rename cannot cross file systems), then ci_publish_file renames it.
-    Shared by the Parquet and CRM CSV (macros/crm_export.sql) post-hooks. -#}
+{#- DuckDB statements writing `query` to `path`: COPY to a temporary file beside it, then
+    ci_publish_file renames it, so a build killed while writing leaves no half file under the
+    final name for a later build to carry over. Shared by the Parquet and the CRM files. -#}
 {% macro publish_copy(query, path, options) -%}
     {%- set temp_path = path ~ '.' ~ invocation_id ~ '.tmp' -%}
+    select ci_make_folder({{ sql_literal(path.rsplit('/', 1)[0]) }});
     copy ({{ query }}) to {{ sql_literal(temp_path) }} ({{ options }});
     select ci_publish_file({{ sql_literal(temp_path) }}, {{ sql_literal(path) }})
 {%- endmacro %}

@@ -107,6 +107,29 @@ class Operator:
     def publications(self) -> list[dict]:
         return query(self.database, "select * from crm_export_publications order by published_at")
 
+    def published_set(self) -> dict:
+        """The export set readers see: its folder and the digest of each file in it."""
+        current = (self.project / "exports" / "current").resolve()
+        return {
+            "folder": current.name,
+            "files": {
+                str(path.relative_to(current)): hashlib.sha256(path.read_bytes()).hexdigest()
+                for path in sorted(current.rglob("*"))
+                if path.is_file()
+            },
+        }
+
+    def unpublished_files(self) -> list[str]:
+        """Files of build folders newer than the published set (a killed build's)."""
+        current = (self.project / "exports" / "current").resolve()
+        return [
+            str(path.relative_to(current.parent))
+            for folder in current.parent.iterdir()
+            if folder.name > current.name
+            for path in folder.rglob("*")
+            if path.is_file()
+        ]
+
     def snapshot(self, name: str) -> Path:
         """A copy of the CRM folder as the operator would import it."""
         target = self.project.parent / "imported" / name
@@ -131,11 +154,12 @@ def delivery(tmp_path_factory):
     project = copy_project(root / "project", raw_dir)
     (project / "tests" / "assert_crm_switchable_failure.sql").write_text(SWITCHABLE_FAILURE)
     operator = Operator(project, root / "build.duckdb")
-    steps, outputs = {}, {}
+    steps, outputs, sets = {}, {}, {}
 
     result = operator.build("build", *WITHOUT_UNIT_TESTS)
     assert result.returncode == 0, result.stdout[-4000:]
     steps["first"] = operator.snapshot("first")
+    sets["first"] = operator.published_set()
     acknowledged = operator.acknowledge()
     assert acknowledged.returncode == 0, acknowledged.stdout[-4000:]
     outputs["first_ack"] = acknowledged.stdout
@@ -148,15 +172,19 @@ def delivery(tmp_path_factory):
     assert failed.returncode != 0
     outputs["failed"] = failed.stdout
     steps["failed"] = operator.snapshot("failed")
+    sets["failed"] = operator.published_set()
     outputs["publications_after_failure"] = len(operator.publications())
 
     retried = operator.dbt("retry", FAIL_CRM_TEST="no")
     assert retried.returncode == 0, retried.stdout[-4000:]
     steps["retried"] = operator.snapshot("retried")
+    sets["retried"] = operator.published_set()
 
     rename(operator, b, "RenamedB")
     operator.build_killed_after_the_delta()
     steps["killed"] = operator.snapshot("killed")
+    sets["killed"] = operator.published_set()
+    outputs["killed_build_files"] = operator.unpublished_files()
 
     rename(operator, c, "RenamedC")
     result = operator.build()
@@ -181,6 +209,7 @@ def delivery(tmp_path_factory):
         "operator": operator,
         "steps": steps,
         "outputs": outputs,
+        "sets": sets,
         "edited": {"a": a, "b": b, "c": c, "d": d, "gone": gone},
     }
 
@@ -218,6 +247,31 @@ def test_a_killed_build_publishes_nothing(delivery):
 
     for name in ("contacts.csv", "contacts_changes.csv", "export.json"):
         assert (steps["killed"] / name).read_bytes() == (steps["retried"] / name).read_bytes()
+
+
+def test_a_killed_build_leaves_the_published_set_as_it_was(delivery):
+    sets, outputs = delivery["sets"], delivery["outputs"]
+
+    assert sets["killed"] == sets["retried"]
+    # the build was killed after writing marts: its own folder held them, unseen by readers
+    assert any(
+        name.endswith("/marts/crm_contacts_changes.parquet")
+        for name in outputs["killed_build_files"]
+    )
+
+
+def test_a_build_whose_crm_tests_fail_publishes_its_marts_with_the_earlier_crm_files(delivery):
+    first, failed = delivery["sets"]["first"], delivery["sets"]["failed"]
+    crm = {name for name in first["files"] if name.startswith("crm/")}
+
+    assert failed["folder"] != first["folder"]
+    assert failed["files"].keys() == first["files"].keys()
+    assert {name: failed["files"][name] for name in crm} == {
+        name: first["files"][name] for name in crm
+    }
+    # the rebuilt marts are published as they are in the database: the renamed contact's row
+    contacts = "marts/crm_contacts_export.parquet"
+    assert failed["files"][contacts] != first["files"][contacts]
 
 
 @pytest.mark.parametrize("step", ["second_unacknowledged", "third_unacknowledged"])

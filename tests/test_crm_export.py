@@ -551,7 +551,7 @@ def test_a_reader_polling_during_a_rebuild_never_sees_a_partial_file(crm_builds)
     project, database = crm_builds["project"], crm_builds["database"]
     contacts = project / "exports" / "crm" / "contacts.csv"
     parquet = project / "exports" / "marts" / "dim_customers.parquet"
-    customers = len(crm_builds["first"]["customers"])
+    customers = len(crm_builds["first"]["customers"]) - len(crm_builds["deleted"])
     _, opted_in = read_csv(crm_builds["steps"]["twenty_renamed_five_deleted"] / "contacts.csv")
     # the rebuild turns the header-only file of the empty step back into the full one
     assert read_csv(contacts)[1] == []

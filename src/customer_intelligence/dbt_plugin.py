@@ -1,6 +1,7 @@
 """dbt-duckdb plugin: checks DUCKDB_PATH before dbt connects, applies DUCKDB_THREADS, creates
-EXPORT_DIR and gives SQL the `ci_publish_file` and `ci_remove_file` functions the marts' Parquet
-post-hook (macros/publish_parquet.sql) and the CRM CSV post-hook (macros/crm_export.sql) use, and
+EXPORT_DIR and gives SQL the functions that publish files: `ci_make_folder` and `ci_publish_file`
+for each Parquet and CRM file (macros/publish_parquet.sql), `ci_complete_export_set` and
+`ci_publish_export_set` for the build's set of them (export_sets, macros/export_set.sql); and
 `ci_file_problem`, with which the pre-flight check (macros/check_input_sources.sql) finds what is
 wrong with a user's CSV file before DuckDB's reader fails on it (input_files.file_problem).
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -20,17 +22,22 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 from dbt_common.exceptions import DbtRuntimeError
 from duckdb import DuckDBPyConnection
 
-from customer_intelligence import input_files, settings
+from customer_intelligence import export_sets, input_files, settings
 
-FUNCTIONS = ("ci_publish_file", "ci_remove_file", "ci_file_problem")
+FUNCTIONS = (
+    "ci_make_folder",
+    "ci_publish_file",
+    "ci_complete_export_set",
+    "ci_publish_export_set",
+    "ci_file_problem",
+)
 
 
 class Plugin(BasePlugin):
     def initialize(self, plugin_config: dict[str, Any]) -> None:
         export_dir = Path(plugin_config.get("export_dir") or settings.DEFAULT_EXPORT_DIR)
         try:
-            for folder in ("marts", "crm"):
-                settings.ensure_export_dir(export_dir / folder)
+            settings.ensure_export_dir(export_dir / export_sets.BUILDS)
             self.duckdb_threads = settings.duckdb_threads(plugin_config.get("duckdb_threads"))
         except settings.ConfigurationError as error:
             raise DbtRuntimeError(str(error)) from error
@@ -48,10 +55,25 @@ class Plugin(BasePlugin):
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
         # dbt-duckdb's cursors share the connection's functions, so registering once is enough
         conn.create_function(
+            "ci_make_folder", make_folder, ["VARCHAR"], "VARCHAR", side_effects=True
+        )
+        conn.create_function(
             "ci_publish_file", publish_file, ["VARCHAR", "VARCHAR"], "VARCHAR", side_effects=True
         )
         conn.create_function(
-            "ci_remove_file", remove_file, ["VARCHAR"], "BOOLEAN", side_effects=True
+            "ci_complete_export_set",
+            complete_export_set,
+            ["VARCHAR", "VARCHAR", "VARCHAR", "BOOLEAN"],
+            "VARCHAR",
+            null_handling="special",  # it returns null when the run wrote nothing to publish
+            side_effects=True,
+        )
+        conn.create_function(
+            "ci_publish_export_set",
+            publish_export_set,
+            ["VARCHAR", "VARCHAR", "VARCHAR"],
+            "VARCHAR",
+            side_effects=True,
         )
         conn.create_function(
             "ci_file_problem",
@@ -73,23 +95,37 @@ def _unregister_functions(conn: DuckDBPyConnection) -> None:
             conn.remove_function(name)
 
 
+def make_folder(path: str) -> str:
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def publish_file(temp_path: str, final_path: str) -> str:
-    """Moves a finished file into place in one step: a reader sees the old file or the new one."""
-    Path(final_path).parent.mkdir(parents=True, exist_ok=True)
+    """Moves a finished file into place in one step: a build that is killed while writing it
+    leaves a temporary file, never half a file under the final name."""
     os.replace(temp_path, final_path)
     return final_path
+
+
+def complete_export_set(
+    export_dir: str, build: str, marts_json: str, crm_published: bool
+) -> str | None:
+    """export_sets.complete_set: the marts, as JSON, that no build has written yet; null when
+    this run wrote nothing, so there is nothing to publish."""
+    folder = export_sets.build_folder(Path(export_dir), build)
+    if not folder.is_dir() and not crm_published:
+        return None
+    missing = export_sets.complete_set(
+        Path(export_dir), build, json.loads(marts_json), crm_published
+    )
+    return json.dumps(missing)
+
+
+def publish_export_set(export_dir: str, build: str, build_id: str) -> str:
+    return str(export_sets.publish(Path(export_dir), build, build_id))
 
 
 def file_problem(path: str, entity: str, encoding: str) -> str | None:
     """input_files.file_problem; `encoding` is '' when the source sets none (a SQL null would
     skip the call)."""
     return input_files.file_problem(path, entity, encoding or None)
-
-
-def remove_file(path: str) -> bool:
-    """Deletes a file left by an earlier build's layout; True when there was one."""
-    try:
-        Path(path).unlink()
-    except FileNotFoundError:
-        return False
-    return True

@@ -46,7 +46,7 @@
         'clv_churn_high_below': ('share', {}),
         'clv_churn_medium_below': ('share', {}),
         'clv_seed': ('integer', {'min': 0}),
-        'clv_fit_sample_size': ('integer', {'min': 1}),
+        'clv_fit_sample_size': ('integer', {'min': 1, 'nullable': true}),
         'crm_header_preset': ('text', {}),
         'crm_max_rows_per_file': ('integer', {'min': 1, 'nullable': true}),
     }) }}

@@ -122,6 +122,12 @@ def bench_recommendations(args: argparse.Namespace) -> int:
     return report(result, print_table, args.output)
 
 
+def bench_clv(args: argparse.Namespace) -> int:
+    from customer_intelligence.bench_clv import benchmark, print_table
+
+    return report(benchmark(args.customers, args.runs), print_table, args.output)
+
+
 def bench(args: argparse.Namespace) -> int:
     from customer_intelligence.bench import BuildFailed, benchmark, print_table
 
@@ -219,6 +225,20 @@ def parser() -> argparse.ArgumentParser:
         "system temporary folder; 1,000,000 customers need about 5 GB)",
     )
     recommendations_bench.set_defaults(handler=bench_recommendations)
+
+    clv_bench = commands.add_parser(
+        "bench-clv", help="time the BG/NBD and Gamma-Gamma fits on simulated customers"
+    )
+    clv_bench.add_argument(
+        "--customers",
+        type=int,
+        nargs="+",
+        default=[100_000, 1_000_000, 10_000_000],
+        help="sizes to fit (default: %(default)s)",
+    )
+    clv_bench.add_argument("--runs", type=int, default=3, help="median of this many runs")
+    clv_bench.add_argument("--output", default=None, help="also write the figures as JSON")
+    clv_bench.set_defaults(handler=bench_clv)
 
     build_bench_command = commands.add_parser(
         "bench", help="time the full build on generated Parquet data of a given size"

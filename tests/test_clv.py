@@ -230,6 +230,9 @@ def test_customer_lifetime_value_applies_the_fitted_closed_forms(generated_build
     np.testing.assert_allclose(
         value["expected_purchases"], clv.expected_purchases(bgnbd, 52, x, t_x, T)
     )
+    np.testing.assert_allclose(
+        value["expected_purchases_90d"], clv.expected_purchases(bgnbd, 90 / 7, x, t_x, T)
+    )
     discounted = clv.discounted_expected_purchases(
         bgnbd, x, t_x, T, horizon_weeks=52, monthly_discount_rate=0.01
     )
@@ -266,6 +269,7 @@ CLV_MODELS = (
     "clv_customer_predictions",
     "clv_holdout_check",
     "clv_holdout_summary",
+    "clv_holdout_deciles",
 )
 
 

@@ -24,6 +24,8 @@ import pyarrow.compute as pc
 from scipy import optimize, special
 
 WEEKS_PER_MONTH = 52 / 12
+# customer_lifetime_value.expected_purchases_90d
+NEXT_90_DAYS_WEEKS = 90 / 7
 # Fits search these ranges. Data without heterogeneity or without dropout (every customer buying
 # at one steady rate) push the likelihood's maximum to infinity; a parameter then ends at its
 # bound, the model's limiting case, whose predictions stay well defined.
@@ -372,6 +374,7 @@ PREDICTIONS_SCHEMA = pa.schema(
         ("customer_id", pa.int64()),
         ("p_alive", pa.float64()),
         ("expected_purchases", pa.float64()),
+        ("expected_purchases_90d", pa.float64()),
         ("discounted_expected_purchases", pa.float64()),
         ("expected_holdout_purchases", pa.float64()),
         ("expected_order_value", pa.float64()),
@@ -450,6 +453,7 @@ def predictions_table(
             "customer_id": statistics.column("customer_id"),
             "p_alive": p_alive(bgnbd, x, t_x, T),
             "expected_purchases": expected_purchases(bgnbd, horizon_weeks, x, t_x, T),
+            "expected_purchases_90d": expected_purchases(bgnbd, NEXT_90_DAYS_WEEKS, x, t_x, T),
             "discounted_expected_purchases": discounted_expected_purchases(
                 bgnbd,
                 x,

@@ -780,7 +780,51 @@ def lifetime_value(marts: Marts) -> Section:
             for row in rows
         ),
     )
-    return Section("lifetime-value", title, body)
+    return Section("lifetime-value", title, body + holdout_scorecard(marts))
+
+
+def holdout_scorecard(marts: Marts) -> str:
+    """Predicted against actual holdout purchases by decile, when there is a holdout."""
+    if marts.unavailable("clv_holdout_deciles", "clv_holdout_summary"):
+        return note(
+            "No holdout scorecard: set var clv_calibration_end before the last orders to compare "
+            "the predictions with what customers then bought."
+        )
+    deciles = marts.rows("select * from clv_holdout_deciles order by decile")
+    summary = marts.rows("select * from clv_holdout_summary")[0]
+    labels = [f"decile {row['decile']}" for row in deciles]
+    figure = go.Figure(
+        [
+            go.Bar(x=labels, y=[row["predicted_purchases"] for row in deciles], name="predicted"),
+            go.Bar(x=labels, y=[row["actual_purchases"] for row in deciles], name="actual"),
+        ]
+    )
+    figure.update_layout(
+        title=f"Holdout purchase days after {summary['calibration_end']}, by decile of prediction",
+        barmode="group",
+        yaxis_title="purchase days",
+    )
+    body = tiles(
+        (
+            (
+                "clv-holdout-predicted",
+                "predicted holdout purchases",
+                decimal(summary["predicted_purchases"], 0),
+            ),
+            (
+                "clv-holdout-actual",
+                "actual holdout purchases",
+                integer(summary["actual_purchases"]),
+            ),
+            ("clv-holdout-rmse", "RMSE per customer", decimal(summary["rmse"])),
+            (
+                "clv-holdout-brier",
+                "Brier score of buying",
+                decimal(summary["purchase_brier_score"], 3),
+            ),
+        )
+    )
+    return body + chart(figure, "clv-holdout")
 
 
 SECTIONS: tuple[Callable[[Marts], Section], ...] = (

@@ -1,5 +1,6 @@
 -- one row per calibrated customer when orders exist after the calibration end: predicted and
--- actual repeat purchase days in the holdout (calibration end to the as-of date)
+-- actual purchase days and revenue in the holdout (calibration end to the as-of date), and the
+-- predicted probability of buying in it at all
 with
 
 customers as (
@@ -12,6 +13,10 @@ statistics as (
 
 predictions as (
     select * from {{ ref('clv_customer_predictions') }}
+),
+
+params as (
+    select * from {{ ref('clv_model_params') }}
 ),
 
 holdout_days as {{ inline_cte() }} (
@@ -28,7 +33,8 @@ holdout as (
 actual as (
     select
         customer_id,
-        count(*) as actual_purchases
+        count(*) as actual_purchases,
+        cast(sum(purchase_amount) as {{ type_double() }}) as actual_revenue
     from holdout_days
     group by customer_id
 ),
@@ -42,7 +48,20 @@ compared as (
         predictions.expected_holdout_purchases as predicted_purchases,
         coalesce(actual.actual_purchases, 0) as actual_purchases,
         abs(predictions.expected_holdout_purchases - coalesce(actual.actual_purchases, 0))
-            as absolute_error
+            as absolute_error,
+        -- P(at least one purchase in the holdout of tau weeks): alive, and the gamma-mixed
+        -- Poisson process not silent for tau, p_alive * (1 - ((alpha + T) / (alpha + T + tau))
+        -- ^ (r + x)); P(alive) alone is no probability of buying within a finite window
+        predictions.p_alive * (
+            1 - power(
+                (params.alpha + statistics.age_weeks)
+                / (params.alpha + statistics.age_weeks + statistics.holdout_weeks),
+                params.r + statistics.repeat_purchases
+            )
+        ) as purchase_probability,
+        predictions.expected_holdout_purchases * predictions.expected_order_value
+            as predicted_revenue,
+        coalesce(actual.actual_revenue, 0) as actual_revenue
     from statistics
     inner join predictions
         on statistics.customer_id = predictions.customer_id
@@ -50,6 +69,7 @@ compared as (
         on statistics.customer_id = customers.customer_id
     left join actual
         on statistics.customer_id = actual.customer_id
+    cross join params
     cross join holdout
     where holdout.has_holdout
 )

@@ -14,7 +14,12 @@ summarised as (
         sum(actual_purchases) as actual_purchases,
         sum(predicted_purchases) / nullif(sum(actual_purchases), 0) - 1 as total_relative_error,
         avg(absolute_error) as mean_absolute_error,
-        corr(predicted_purchases, actual_purchases) as purchase_correlation
+        sqrt(avg(absolute_error * absolute_error)) as rmse,
+        corr(predicted_purchases, actual_purchases) as purchase_correlation,
+        avg(
+            (purchase_probability - case when actual_purchases > 0 then 1 else 0 end)
+            * (purchase_probability - case when actual_purchases > 0 then 1 else 0 end)
+        ) as purchase_brier_score
     from checked
     having count(*) > 0
 )

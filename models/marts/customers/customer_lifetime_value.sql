@@ -1,5 +1,6 @@
 -- one row per customer with a purchase on or before the calibration end: P(alive), expected
--- purchases, expected order value and discounted lifetime value over the horizon
+-- purchases, expected order value, discounted lifetime value over the horizon and the expected
+-- date of the next order
 with
 
 customers as (
@@ -14,6 +15,35 @@ predictions as (
     select * from {{ ref('clv_customer_predictions') }}
 ),
 
+params as (
+    select * from {{ ref('clv_model_params') }}
+),
+
+wait_terms as (
+    select
+        statistics.customer_id,
+        predictions.p_alive,
+        params.alpha + statistics.age_weeks as alpha_plus_age,
+        params.r + statistics.repeat_purchases as r_plus_repeats
+    from statistics
+    inner join predictions
+        on statistics.customer_id = predictions.customer_id
+    cross join params
+),
+
+-- the median wait w from the calibration end to the next purchase, where
+-- P(a purchase by w) = p_alive * (1 - ((alpha + T) / (alpha + T + w)) ^ (r + x)) = 1/2; it exists
+-- only when the customer is more likely alive than not
+waits as (
+    select
+        customer_id,
+        case
+            when p_alive > 0.5
+                then alpha_plus_age * (power(1 - 0.5 / p_alive, -1.0 / r_plus_repeats) - 1)
+        end as median_weeks_to_next_order
+    from wait_terms
+),
+
 valued as (
     select
         statistics.customer_id,
@@ -24,6 +54,16 @@ valued as (
         statistics.mean_repeat_value,
         predictions.p_alive,
         predictions.expected_purchases,
+        predictions.expected_purchases_90d,
+        -- a date beyond the horizon is no prediction
+        case
+            when waits.median_weeks_to_next_order <= {{ required_var('clv_horizon_weeks') }}
+                then {{ dbt.cast(dbt.dateadd(
+                    'day',
+                    dbt.cast('round(waits.median_weeks_to_next_order * 7)', dbt.type_int()),
+                    'statistics.calibration_end'
+                ), type_date()) }}
+        end as expected_next_order_date,
         predictions.expected_order_value,
         predictions.discounted_expected_purchases * predictions.expected_order_value
             as predicted_clv,
@@ -39,6 +79,8 @@ valued as (
         on statistics.customer_id = predictions.customer_id
     inner join customers
         on statistics.customer_id = customers.customer_id
+    inner join waits
+        on statistics.customer_id = waits.customer_id
 )
 
 select * from valued

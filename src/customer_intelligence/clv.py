@@ -31,6 +31,10 @@ NEXT_90_DAYS_WEEKS = 90 / 7
 # bound, the model's limiting case, whose predictions stay well defined.
 BGNBD_BOUNDS = {"r": (1e-3, 1e3), "alpha": (1e-3, 1e5), "a": (1e-3, 1e3), "b": (1e-3, 1e3)}
 GAMMA_GAMMA_BOUNDS = {"p": (1e-3, 1e3), "q": (1e-3, 1e3), "v": (1e-3, 1e7)}
+# the first start of each fit (the others are drawn around 1). Not a = 1: there the BG/NBD
+# expectation is 0 / 0, and without repeat buyers a and b keep their start (nothing informs them)
+BGNBD_FIRST_START = (1.0, 1.0, 0.5, 1.0)
+GAMMA_GAMMA_FIRST_START = (1.0, 1.0, 1.0)
 # above this many distinct rows, the fit's starts are compared on a sample this large first
 SCREENING_CUSTOMERS = 20_000
 # a fit has converged where no log parameter moves the negative log-likelihood by more than
@@ -159,7 +163,9 @@ def fit_bgnbd(x, t_x, T, *, data_name: str, starts: int = 5, seed: int = 0) -> B
     """Maximum-likelihood r, alpha, a, b; raises ConvergenceError naming data_name."""
     (x, t_x, T), weights = _distinct_rows(x, t_x, T)
     _check_statistics(x, t_x, T, data_name)
-    best = _minimise(_BgNbdData.of, (x, t_x, T), weights, BGNBD_BOUNDS.values(), starts, seed)
+    best = _minimise(
+        _BgNbdData.of, (x, t_x, T), weights, BGNBD_BOUNDS.values(), BGNBD_FIRST_START, starts, seed
+    )
     if best is None:
         raise ConvergenceError(
             f"The BG/NBD model did not converge on {data_name} ({int(weights.sum())} customers, "
@@ -266,7 +272,13 @@ def fit_gamma_gamma(x, mean_value, *, data_name: str, starts: int = 5, seed: int
         None
         if weights.sum() < 2
         else _minimise(
-            _GammaGammaData.of, (x, mean_value), weights, GAMMA_GAMMA_BOUNDS.values(), starts, seed
+            _GammaGammaData.of,
+            (x, mean_value),
+            weights,
+            GAMMA_GAMMA_BOUNDS.values(),
+            GAMMA_GAMMA_FIRST_START,
+            starts,
+            seed,
         )
     )
     if best is None or np.exp(best.x[1]) <= 1:
@@ -511,9 +523,9 @@ def _check_statistics(x, t_x, T, data_name):
         )
 
 
-def _minimise(of, columns, weights, bounds, starts: int, seed: int):
-    """The best converged fit over log parameters within the bounds, from log 0 and seeded
-    random starts: L-BFGS-B on the weighted negative log-likelihood and its analytic gradient
+def _minimise(of, columns, weights, bounds, first_start, starts: int, seed: int):
+    """The best converged fit over log parameters within the bounds, from first_start and
+    seeded random starts: L-BFGS-B on the weighted negative log-likelihood and its analytic gradient
     (by the chain rule, d/d log theta = theta * d/d theta).
 
     With many distinct rows the starts are compared on a seeded sample of SCREENING_CUSTOMERS
@@ -522,7 +534,7 @@ def _minimise(of, columns, weights, bounds, starts: int, seed: int):
     """
     log_bounds = [(math.log(low), math.log(high)) for low, high in bounds]
     rng = np.random.default_rng(seed)
-    initial_points = [np.zeros(len(log_bounds))] + [
+    initial_points = [np.log(first_start)] + [
         rng.normal(0, 1, len(log_bounds)) for _ in range(starts - 1)
     ]
     if len(weights) > SCREENING_CUSTOMERS:

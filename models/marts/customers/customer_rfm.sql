@@ -61,16 +61,28 @@ measured as (
         on customers.customer_id = order_recency.customer_id
 ),
 
--- quintiles over customers with orders; 5 is the most recent, most frequent, highest spending;
--- equal values are split by customer_id (lower id, lower score) so scores are deterministic
-scored as (
+-- cut points: the 20, 40, 60 and 80% quantiles of each measure over customers with orders
+cut_points as (
     select
-        *,
-        ntile(5) over (order by recency_days desc, customer_id asc) as r_score,
-        ntile(5) over (order by frequency, customer_id) as f_score,
-        ntile(5) over (order by monetary, customer_id) as m_score
+        {{ rfm_cut_points('recency_days') }},
+        {{ rfm_cut_points('frequency') }},
+        {{ rfm_cut_points('monetary') }}
     from measured
     where has_orders
+),
+
+-- a score is 1 + the cut points strictly below the value (for recency strictly above: fewer
+-- days is better), so equal values get equal scores, a better value never a lower one, and
+-- scores skip numbers under heavy ties (where most bought once, one-time buyers get F 1)
+scored as (
+    select
+        measured.*,
+        {{ rfm_score('measured.recency_days', 'cut_points.recency_days', '<') }} as r_score,
+        {{ rfm_score('measured.frequency', 'cut_points.frequency', '>') }} as f_score,
+        {{ rfm_score('measured.monetary', 'cut_points.monetary', '>') }} as m_score
+    from measured
+    cross join cut_points
+    where measured.has_orders
 ),
 
 unscored as (

@@ -1,6 +1,6 @@
-"""The CLV models on the paper's own data: the CDNOW sample's 6,919 purchases built as a user's
-transaction log, calibrated to 1997-09-30 with the 39-week holdout of Fader, Hardie and Lee
-(2005). The fit, the holdout scorecard and the next-order date against the literature and
+"""A real purchase log: the CDNOW sample's 6,919 purchases (Fader, Hardie and Lee 2005) built as
+a user's transaction log, calibrated to 1997-09-30 with the paper's 39-week holdout. The CLV
+fit, the holdout scorecard, the next-order date and the RFM scores against the literature and
 independent recomputations."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from customer_intelligence.report import render
 from test_clv import PUBLISHED_BGNBD, _hand_p_alive
 from test_own_data import build_with_input, quick_vars_block
 from test_report import figures, number
+from test_rfm_end_to_end import cut_point_scores
 
 pytestmark = pytest.mark.e2e
 
@@ -180,3 +181,20 @@ def test_the_report_shows_the_scorecard(cdnow_build):
     assert number(shown["clv-holdout-brier"]) == pytest.approx(
         summary["purchase_brier_score"], abs=0.0005
     )
+
+
+def test_rfm_scores_are_the_quantile_cut_points_rule_recomputed_in_pandas(cdnow_build):
+    connection, _ = cdnow_build
+    rfm = connection.sql("select * from customer_rfm where frequency > 0").df()
+    for measure, score, higher_is_better in (
+        ("recency_days", "r_score", False),
+        ("frequency", "f_score", True),
+        ("monetary", "m_score", True),
+    ):
+        expected = cut_point_scores(rfm[measure], higher_is_better)
+        np.testing.assert_array_equal(rfm[score], expected, err_msg=measure)
+    # most of the log bought once: every one-time buyer has F = 1, none is a loyal customer
+    once = rfm[rfm["frequency"] == 1]
+    assert len(once) > len(rfm) / 2
+    assert set(once["f_score"]) == {1}
+    assert "Loyal Customers" not in set(once["rfm_segment"])

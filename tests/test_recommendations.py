@@ -263,3 +263,47 @@ def test_a_smaller_evaluation_sample_takes_the_first_eligible_customers_by_hash(
         .sort_values(["recommender", "customer_id", "rank"])
         .reset_index(drop=True),
     )
+
+
+def test_rules_name_their_products_as_the_products_file_does(generated_build):
+    connection, raw_dir, truth_dir = generated_build
+    products = pd.read_csv(raw_dir / "raw_products.csv").drop_duplicates("product_id")
+    names = dict(zip(products["product_id"], products["name"].str.strip(), strict=True))
+    categories = dict(zip(products["product_id"], products["category"], strict=True))
+    rules = connection.sql("select * from basket_rules").df()
+
+    assert len(rules) > 0
+    assert rules["antecedent_name"].tolist() == [names[i] for i in rules["antecedent"]]
+    assert rules["consequent_name"].tolist() == [names[i] for i in rules["consequent"]]
+    assert rules["consequent_category"].str.lower().tolist() == [
+        categories[i].strip().lower() for i in rules["consequent"]
+    ]
+    # the planted pairs, by name
+    planted = json.loads((truth_dir / "planted.json").read_text())["affinity_pairs"]
+    top = rules.sort_values("lift", ascending=False).head(2 * len(planted))
+    named = zip(top.antecedent_name, top.consequent_name, strict=True)
+    assert {frozenset(pair) for pair in named} == {
+        frozenset((names[pair["product_a"]], names[pair["product_b"]])) for pair in planted
+    }
+
+
+def test_dim_products_counts_buyers_and_orders_like_pandas(generated_build):
+    connection, _, _ = generated_build
+    lines = connection.sql(
+        "select items.product_id, items.order_id, items.line_amount, orders.customer_id"
+        " from stg_order_items as items inner join stg_orders as orders using (order_id)"
+        " where orders.order_status = 'completed'"
+    ).df()
+    expected = lines.groupby("product_id").agg(
+        buyers=("customer_id", "nunique"),
+        orders=("order_id", "nunique"),
+        revenue=("line_amount", "sum"),
+    )
+    products = connection.sql("select * from dim_products").df().set_index("product_id")
+    catalogue = connection.sql("select product_id from stg_products").df()["product_id"]
+
+    assert sorted(products.index) == sorted(catalogue)
+    expected = expected.reindex(products.index, fill_value=0)
+    np.testing.assert_array_equal(products["buyers"], expected["buyers"])
+    np.testing.assert_array_equal(products["orders"], expected["orders"])
+    np.testing.assert_allclose(products["revenue"], expected["revenue"], rtol=1e-9)

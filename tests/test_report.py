@@ -3,6 +3,7 @@ offline in a real browser (headless Debian Chromium, skipped where it is not ins
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from html.parser import HTMLParser
@@ -115,6 +116,17 @@ def test_report_figures_are_the_marts_figures(report):
         "select k from segmentation_model_selection where is_chosen"
     ).fetchall()[0][0]
     assert int(shown["chosen-k"]) == chosen_k
+
+
+def test_report_names_the_products_of_the_basket_rules(report):
+    _, text, connection = report
+    top = connection.sql(
+        "select antecedent_name, consequent_name from basket_rules"
+        " order by lift desc, pair_orders desc limit 1"
+    ).fetchall()[0]
+
+    assert f"{html.escape(top[0])} → {html.escape(top[1])}" in text
+    assert "product 1" not in text
 
 
 def test_report_without_a_database_says_how_to_make_one(monkeypatch, tmp_path, capsys):

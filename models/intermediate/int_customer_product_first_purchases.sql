@@ -1,6 +1,6 @@
--- one row per customer and product they bought in a revenue order: the day of the first one
--- and the spend on it (int_customer_category_spend adds it up by category, without a second
--- join of every order line to its order)
+-- one row per customer and product they bought in a revenue order: the day of the first one,
+-- the orders holding it and the spend on it (int_customer_category_spend adds it up by category,
+-- dim_products by product, without a second join of every order line to its order)
 with
 
 order_items as (
@@ -16,6 +16,8 @@ first_purchases as (
         orders.customer_id,
         order_items.product_id,
         min(orders.ordered_on) as first_bought_on,
+        -- stg_order_items has one row per order and product
+        count(*) as orders,
         {{ sum_money('order_items.line_amount') }} as spend
     from order_items
     inner join orders

@@ -603,17 +603,14 @@ def ab_tests(marts: Marts) -> Section:
 def baskets_and_recommendations(marts: Marts) -> Section:
     title = "Basket rules and recommendations per segment"
     names: dict[int, str] = {}
-    if marts.unavailable("customer_recommendations") is None:
+    if marts.unavailable("dim_products") is None:
         names = {
             row["product_id"]: row["product_name"]
-            for row in marts.rows(
-                "select product_id, any_value(product_name) as product_name "
-                "from customer_recommendations group by product_id"
-            )
+            for row in marts.rows("select product_id, product_name from dim_products")
         }
 
-    def product(product_id: int | None) -> str:
-        return names.get(product_id) or f"product {product_id}"
+    def product(product_id: int | None, name: str | None = None) -> str:
+        return name or names.get(product_id) or f"product {product_id}"
 
     body = ""
     missing = marts.unavailable("basket_rules")
@@ -621,12 +618,17 @@ def baskets_and_recommendations(marts: Marts) -> Section:
         body += note(missing)
     else:
         rules = marts.rows(
-            "select antecedent, antecedent_2, consequent, support, confidence, lift, pair_orders "
-            f"from basket_rules order by lift desc, pair_orders desc limit {TOP_BASKET_RULES}"
+            "select antecedent, antecedent_2, consequent, antecedent_name, antecedent_2_name,"
+            " consequent_name, support, confidence, lift, pair_orders from basket_rules"
+            f" order by lift desc, pair_orders desc limit {TOP_BASKET_RULES}"
         )
         labels = [
-            " + ".join(product(item) for item in (rule["antecedent"], rule["antecedent_2"]) if item)
-            + f" → {product(rule['consequent'])}"
+            " + ".join(
+                product(rule[item], rule[f"{item}_name"])
+                for item in ("antecedent", "antecedent_2")
+                if rule[item] is not None
+            )
+            + f" → {product(rule['consequent'], rule['consequent_name'])}"
             for rule in rules
         ]
         figure = go.Figure(

@@ -38,6 +38,8 @@
         'recommendation_weight_rules': ('number', {'min': 0}),
         'recommendation_weight_popularity': ('number', {'min': 0}),
         'recommendation_repeat_categories': ('texts', {}),
+        'received_order_statuses': ('texts', {}),
+        'recommendation_placeholder_names': ('texts', {}),
         'recommendation_holdout_cutoff': ('date', {}),
         'recommendation_evaluation_sample_size': ('integer', {'min': 1}),
         'clv_calibration_end': ('date', {}),

@@ -198,3 +198,16 @@ def test_rfm_scores_are_the_quantile_cut_points_rule_recomputed_in_pandas(cdnow_
     assert len(once) > len(rfm) / 2
     assert set(once["f_score"]) == {1}
     assert "Loyal Customers" not in set(once["rfm_segment"])
+
+
+def test_the_placeholder_product_of_lines_without_one_is_never_recommended(cdnow_build):
+    connection, _ = cdnow_build
+    products = connection.sql("select source_product_id from stg_products").fetchall()
+    offered = connection.sql(
+        "select count(*) from customer_recommendations"
+        " union all select count(*) from segment_recommendations"
+    ).fetchall()
+
+    # the log names no products: its lines are all the placeholder 'unspecified'
+    assert products == [("unspecified",)]
+    assert offered == [(0,), (0,)]

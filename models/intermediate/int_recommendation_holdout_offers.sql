@@ -26,7 +26,11 @@ rules as (
 ),
 
 products as (
-    select * from {{ ref('stg_products') }}
+    select * from {{ ref('int_recommendable_products') }}
+),
+
+received_products as (
+    select * from {{ ref('int_customer_received_products') }}
 ),
 
 -- the served blend, and each of its components alone (ties fall back to popularity)
@@ -96,15 +100,16 @@ customers as (
     limit {{ required_var('recommendation_evaluation_sample_size') }}
 ),
 
+-- what each sampled customer had received before the cutoff: never offered, as in serving
 customer_products as (
     select
-        first_purchases.customer_id,
-        first_purchases.product_id
-    from first_purchases
+        received_products.customer_id,
+        received_products.product_id
+    from received_products
     inner join customers
-        on first_purchases.customer_id = customers.customer_id
+        on received_products.customer_id = customers.customer_id
     cross join holdout_window
-    where first_purchases.first_bought_on < holdout_window.cutoff_date
+    where received_products.first_received_on < holdout_window.cutoff_date
 ),
 
 -- every sampled customer bought before the cutoff: all of them get offers

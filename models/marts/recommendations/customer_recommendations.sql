@@ -7,8 +7,9 @@ customers as (
     select * from {{ ref('customer_segments') }}
 ),
 
+-- every product of a completed or returned order is the customer's (var received_order_statuses)
 customer_products as (
-    select * from {{ ref('int_customer_products') }}
+    select * from {{ ref('int_customer_received_products') }}
 ),
 
 affinity as (
@@ -19,8 +20,9 @@ rules as (
     select * from {{ ref('basket_rules') }}
 ),
 
+-- placeholders (var recommendation_placeholder_names) are never candidates
 products as (
-    select * from {{ ref('stg_products') }}
+    select * from {{ ref('int_recommendable_products') }}
 ),
 
 recommenders as (

@@ -6,18 +6,26 @@ affinity as (
     select * from {{ ref('int_segment_product_affinity') }}
 ),
 
+products as (
+    select * from {{ ref('int_recommendable_products') }}
+),
+
 -- a tie goes to the product with more buyers, then the lower product id
 ranked as (
     select
-        segment_id,
-        product_id,
-        score,
-        buyers,
+        affinity.segment_id,
+        affinity.product_id,
+        affinity.score,
+        affinity.buyers,
         row_number() over (
-            partition by segment_id order by score desc, buyers desc, product_id asc
+            partition by affinity.segment_id
+            order by affinity.score desc, affinity.buyers desc, affinity.product_id asc
         ) as rank
     from affinity
-    where buyers >= {{ required_var('recommendation_min_buyers') }}
+    -- placeholders are never recommended
+    inner join products
+        on affinity.product_id = products.product_id
+    where affinity.buyers >= {{ required_var('recommendation_min_buyers') }}
 )
 
 select

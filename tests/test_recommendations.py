@@ -129,22 +129,50 @@ def test_segment_recommendations_equal_an_independent_pandas_ranking(generated_b
     counts["score"] = (counts["buyers"] / counts["segment_customers"]) / (
         counts["population_buyers"] / len(segments)
     )
-    counts = counts[counts["buyers"] >= settings["recommendation_min_buyers"]]
+    counts["affinity"] = (counts["score"] > 1) & (
+        counts["buyers"] >= settings["recommendation_min_buyers"]
+    )
+    # every segment and product: affinity first by ratio, then the rest by popularity
+    popularity = (population / len(segments)).rename("popularity")
+    grid = pd.MultiIndex.from_product(
+        [sorted(segments["segment_id"].unique()), popularity.index],
+        names=["segment_id", "product_id"],
+    ).to_frame(index=False)
+    grid = grid.merge(counts, on=["segment_id", "product_id"], how="left").join(
+        popularity, on="product_id"
+    )
+    grid["affinity"] = grid["affinity"].fillna(False).astype(bool)
+    grid[["score", "buyers"]] = grid[["score", "buyers"]].fillna(0)
+    grid["order"] = np.where(grid["affinity"], grid["score"], grid["popularity"])
     expected = (
-        counts.sort_values(
-            ["segment_id", "score", "buyers", "product_id"], ascending=[True, False, False, True]
+        grid.sort_values(
+            ["segment_id", "affinity", "order", "buyers", "product_id"],
+            ascending=[True, False, False, False, True],
         )
         .groupby("segment_id")
         .head(3)
     )
     actual = connection.sql(
-        "select segment_id, product_id, score from segment_recommendations "
+        "select segment_id, product_id, score, basis from segment_recommendations "
         "order by segment_id, rank"
     ).df()
     assert actual[["segment_id", "product_id"]].to_numpy().tolist() == (
         expected[["segment_id", "product_id"]].to_numpy().tolist()
     )
     np.testing.assert_allclose(actual["score"], expected["score"], rtol=1e-12)
+    basis = np.where(expected["affinity"], "segment_affinity", "popularity")
+    assert actual["basis"].tolist() == basis.tolist()
+    # a segment's own label only for products it buys more than everyone does
+    reasons = connection.sql(
+        "select recommendations.reason, affinity.score from customer_recommendations"
+        " as recommendations inner join customer_segments using (customer_id)"
+        " left join int_segment_product_affinity as affinity"
+        " on affinity.segment_id = customer_segments.segment_id"
+        " and affinity.product_id = recommendations.product_id"
+        " where recommendations.reason like 'popular with %'"
+        " and recommendations.reason <> 'popular with all customers'"
+    ).df()
+    assert len(reasons) > 0 and (reasons["score"] > 1).all()
 
 
 def test_every_customer_gets_three_products_they_have_not_received(generated_build):

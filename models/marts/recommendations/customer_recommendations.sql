@@ -54,7 +54,8 @@ explained as (
                 then {{ dbt.concat([
                     "'often bought with '", "because_of.product_name", "' and '", "because_of_2.product_name"
                 ]) }}
-            when offers.segment_component > 0
+            -- segment affinity only where the segment buys it more than everyone (ratio above 1)
+            when offers.segment_component > 0 and segment_affinity.score > 1
                 then {{ dbt.concat(["'popular with '", "customers.segment_name"]) }}
             else 'popular with all customers'
         end as reason
@@ -67,6 +68,10 @@ explained as (
         on offers.because_of_product_id = because_of.product_id
     left join products as because_of_2
         on offers.because_of_product_id_2 = because_of_2.product_id
+    left join affinity as segment_affinity
+        on
+            customers.segment_id = segment_affinity.segment_id
+            and offers.product_id = segment_affinity.product_id
 )
 
 select * from explained

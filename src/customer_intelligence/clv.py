@@ -100,13 +100,12 @@ class _BgNbdData:
 
     def value_and_gradient(self, r, alpha, a, b) -> tuple[np.ndarray, np.ndarray]:
         """Each row's log-likelihood and its derivatives by r, alpha, a and b (4 x rows)."""
-        log_likelihood, alive_to_T, dropped, total = self._terms(r, alpha, a, b)
+        terms = self._terms(r, alpha, a, b)
+        log_likelihood, alive_to_T, dropped, total, log_age, log_recency = terms
         x, repeat = self.x, self.repeat
         # the shares of the two ways to see the history: alive at T, or dropped out after t_x
         alive_share = np.exp(alive_to_T - total)
         dropped_share = np.exp(dropped[repeat] - total[repeat])
-        log_age = self.ages.map(lambda age: np.log(alpha + age))
-        log_recency = self.repeat_recencies.map(lambda recency: np.log(alpha + recency))
         digamma_ab_x = self.counts.map(lambda count: special.digamma(a + b + count))
         by_r = (
             self.counts.map(lambda count: special.digamma(r + count))
@@ -133,7 +132,8 @@ class _BgNbdData:
         return log_likelihood, np.vstack([by_r, by_alpha, by_a, by_b])
 
     def _terms(self, r, alpha, a, b):
-        """The log-likelihood and its two parts: alive at T, and dropped out after t_x."""
+        """The log-likelihood, its two parts (alive at T, dropped out after t_x), and
+        log(alpha + T) and log(alpha + t_x) of the repeat buyers, which the gradient reuses."""
         x, repeat = self.x, self.repeat
         common = (
             self.counts.map(lambda count: special.gammaln(r + count))
@@ -142,16 +142,18 @@ class _BgNbdData:
             + self.counts.map(lambda count: special.betaln(a, b + count))
             - special.betaln(a, b)
         )
-        alive_to_T = -(r + x) * self.ages.map(lambda age: np.log(alpha + age))
+        log_age = self.ages.map(lambda age: np.log(alpha + age))
+        log_recency = self.repeat_recencies.map(lambda recency: np.log(alpha + recency))
+        alive_to_T = -(r + x) * log_age
         # dropped out right after the last purchase: only possible after a repeat purchase
         dropped = np.full_like(x, -np.inf)
         dropped[repeat] = (
             np.log(a)
             - self.repeat_counts.map(lambda count: np.log(b + count - 1))
-            - (r + x[repeat]) * self.repeat_recencies.map(lambda recency: np.log(alpha + recency))
+            - (r + x[repeat]) * log_recency
         )
         total = np.logaddexp(alive_to_T, dropped)
-        return common + total, alive_to_T, dropped, total
+        return common + total, alive_to_T, dropped, total, log_age, log_recency
 
 
 def bgnbd_log_likelihood(r, alpha, a, b, x, t_x, T):

@@ -34,9 +34,9 @@
         'basket_min_lift': ('number', {'min': 0}),
         'basket_max_antecedent_items': ('choice', {'values': [1, 2]}),
         'recommendation_min_buyers': ('integer', {'min': 1}),
-        'recommendation_weight_segment': ('number', {'min': 0}),
-        'recommendation_weight_rules': ('number', {'min': 0}),
-        'recommendation_weight_popularity': ('number', {'min': 0}),
+        'recommendation_weight_segment': ('number', {'min': 0, 'nullable': true}),
+        'recommendation_weight_rules': ('number', {'min': 0, 'nullable': true}),
+        'recommendation_weight_popularity': ('number', {'min': 0, 'nullable': true}),
         'recommendation_repeat_categories': ('texts', {}),
         'received_order_statuses': ('texts', {}),
         'recommendation_placeholder_names': ('texts', {}),
@@ -74,6 +74,10 @@
             {%- do problems.append("Variable '" ~ low ~ "' is " ~ var(low) ~ ", above '" ~ high
                 ~ "' (" ~ var(high) ~ "): it must not be larger.") -%}
         {%- endfor -%}
+        {%- set blend_problem = blend_weights_problem() -%}
+        {%- if blend_problem -%}
+            {%- do problems.append(blend_problem) -%}
+        {%- endif -%}
     {%- endif -%}
     {%- if problems -%}
         {{ exceptions.raise_compiler_error(
@@ -83,6 +87,33 @@
         ) }}
     {%- endif -%}
     {{ return('') }}
+{% endmacro %}
+
+
+{#- The recommendation_weight_* vars override the learned blend together or not at all. -#}
+{% macro blend_weights_problem() %}
+    {%- set names = ['recommendation_weight_segment', 'recommendation_weight_rules',
+        'recommendation_weight_popularity'] -%}
+    {%- set unset = [] -%}
+    {%- set total = namespace(weight=0) -%}
+    {%- for name in names -%}
+        {%- if var(name, none) is none -%}
+            {%- do unset.append(name) -%}
+        {%- else -%}
+            {%- set total.weight = total.weight + var(name) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if unset and unset | length < names | length -%}
+        {{ return("Variables '" ~ unset | join("', '") ~ "' are empty while the other"
+            ~ " recommendation_weight_* vars are set: set all three to serve your own blend, or"
+            ~ " none to serve the one learned on the validation window.") }}
+    {%- endif -%}
+    {%- if not unset and total.weight <= 0 -%}
+        {{ return("Variables 'recommendation_weight_segment', 'recommendation_weight_rules' and"
+            ~ " 'recommendation_weight_popularity' are all 0: give at least one a weight above 0,"
+            ~ " or set all three to null to serve the blend learned on the validation window.") }}
+    {%- endif -%}
+    {{ return(none) }}
 {% endmacro %}
 
 

@@ -201,10 +201,18 @@ def test_every_customer_gets_three_products_they_have_not_received(generated_bui
     assert offered.isdisjoint(set(map(tuple, received.iloc[:, :2].to_numpy())))
 
 
-def test_blended_recommendations_beat_popularity_in_the_bundled_hold_out(bundled_evaluation):
+def test_served_blend_is_within_two_standard_errors_of_the_best_component(bundled_evaluation):
     assert sorted(bundled_evaluation.index) == ["blended", "popularity", "rules", "segment"]
     hit_rate = bundled_evaluation["hit_rate_at_3"]
+    best = hit_rate.drop("blended").idxmax()
+    assert hit_rate["blended"] >= (
+        hit_rate[best] - 2 * bundled_evaluation.loc[best, "hit_rate_standard_error"]
+    )
     assert hit_rate["blended"] > hit_rate["popularity"]
+    n = bundled_evaluation["customers_evaluated"]
+    np.testing.assert_allclose(
+        bundled_evaluation["hit_rate_standard_error"], np.sqrt(hit_rate * (1 - hit_rate) / n)
+    )
 
 
 def test_evaluation_metrics_are_rates_over_the_same_customers(bundled_evaluation):
@@ -217,30 +225,37 @@ def test_evaluation_metrics_are_rates_over_the_same_customers(bundled_evaluation
     )
 
 
-def test_evaluation_equals_an_independent_count_of_hold_out_hits(generated_build):
-    connection, _, _ = generated_build
-    cutoff, as_of = connection.sql(
-        "select cutoff_date, as_of_date from int_recommendation_holdout_window"
-    ).fetchall()[0]
+def revenue_purchases(connection) -> pd.DataFrame:
+    """(customer_id, product_id, ordered_on) of every revenue order line, from staging."""
     purchases = connection.sql(
         "select distinct orders.customer_id, items.product_id, orders.ordered_on "
         "from stg_order_items as items join int_orders_totalled as orders using (order_id) "
         "where orders.is_revenue_order"
     ).df()
     purchases["ordered_on"] = pd.to_datetime(purchases["ordered_on"]).dt.date
+    return purchases
+
+
+def independent_window_metrics(connection, offers: pd.DataFrame, window: str):
+    """The customers a hold-out window (int_recommendation_<window>_window) evaluates, and each
+    recommender's metrics on them, counted in pandas from staged purchases."""
+    cutoff, end = connection.sql(
+        f"select cutoff_date, end_date from int_recommendation_{window}_window"
+    ).fetchall()[0]
+    purchases = revenue_purchases(connection)
     before = purchases[purchases["ordered_on"] < cutoff][["customer_id", "product_id"]]
     before = before.drop_duplicates()
-    window = purchases[(purchases["ordered_on"] >= cutoff) & (purchases["ordered_on"] < as_of)]
-    new = window[["customer_id", "product_id"]].drop_duplicates()
+    in_window = purchases[(purchases["ordered_on"] >= cutoff) & (purchases["ordered_on"] < end)]
+    new = in_window[["customer_id", "product_id"]].drop_duplicates()
     new = new.merge(before, how="left", indicator=True)
     new = new[new["_merge"] == "left_only"].drop(columns="_merge")
     segmented = set(connection.sql("select customer_id from customer_segments").df()["customer_id"])
     evaluated = segmented & set(before["customer_id"]) & set(new["customer_id"])
-    offers = connection.sql("select * from int_recommendation_holdout_offers").df()
-    catalogue = connection.sql("select count(*) from stg_products").fetchall()[0][0]
 
-    # nothing bought before the cutoff is offered
+    # nothing bought before the cutoff is offered, and every evaluated customer gets 3 offers
     assert offers.merge(before, on=["customer_id", "product_id"]).empty
+    assert set(offers["customer_id"]) == evaluated
+    assert (offers.groupby(["recommender", "customer_id"]).size() == 3).all()
     new_counts = new.groupby("customer_id").size()
     hits = offers.merge(new, on=["customer_id", "product_id"], how="left", indicator=True)
     hits["hit"] = hits["_merge"] == "both"
@@ -255,17 +270,105 @@ def test_evaluation_equals_an_independent_count_of_hold_out_hits(generated_build
     expected["recall_at_3"] = (
         (per_customer["hit"] / per_customer["new_products"]).groupby(per_customer["recommender"])
     ).mean()
+    return evaluated, expected
+
+
+def test_evaluation_equals_an_independent_count_of_hold_out_hits(generated_build):
+    connection, _, _ = generated_build
+    offers = connection.sql("select * from int_recommendation_holdout_offers").df()
+    evaluated, expected = independent_window_metrics(connection, offers, "holdout")
+    catalogue = connection.sql("select count(*) from stg_products").fetchall()[0][0]
     expected["catalog_coverage"] = offers.groupby("recommender")["product_id"].nunique() / catalogue
     actual = connection.sql("select * from recommendation_evaluation").df().set_index("model")
 
-    assert set(offers.groupby("customer_id").size().index) == evaluated
-    assert (offers.groupby(["recommender", "customer_id"]).size() == 3).all()
     assert (actual["customers_evaluated"] == len(evaluated)).all()
     assert actual["hits"].to_dict() == expected["hits"].to_dict()
     for metric in METRICS:
         np.testing.assert_allclose(
             actual[metric].sort_index(), expected[metric].sort_index(), rtol=1e-12, err_msg=metric
         )
+
+
+def test_blend_is_chosen_on_the_validation_window_by_an_independent_count(generated_build):
+    connection, _, _ = generated_build
+    offers = connection.sql(
+        "select candidate as recommender, customer_id, rank, product_id "
+        "from int_recommendation_validation_offers"
+    ).df()
+    evaluated, expected = independent_window_metrics(connection, offers, "validation")
+    weights = connection.sql("select * from recommendation_blend_weights").df()
+    weights = weights.set_index("candidate")
+    for column in ["validation_start_date", "validation_end_date"]:
+        weights[column] = weights[column].dt.date
+    holdout_cutoff, holdout_end = connection.sql(
+        "select cutoff_date, end_date from int_recommendation_holdout_window"
+    ).fetchall()[0]
+    latest_basket_order = connection.sql(
+        "select max(ordered_on) from int_recommendation_validation_baskets join stg_orders "
+        "using (order_id)"
+    ).fetchall()[0][0]
+
+    # the window ends where the hold-out starts and is as long; its inputs come before it
+    start = weights["validation_start_date"].iloc[0]
+    assert (weights["validation_end_date"] == holdout_cutoff).all()
+    assert holdout_cutoff - start == holdout_end - holdout_cutoff
+    assert latest_basket_order < start
+    assert len(weights) == 15
+    assert (weights[["weight_segment", "weight_rules", "weight_popularity"]].sum(axis=1) == 1).all()
+    assert (weights["customers_validated"] == len(evaluated)).all()
+    np.testing.assert_allclose(
+        weights["validation_hit_rate_at_3"].sort_index(),
+        expected["hit_rate_at_3"].sort_index(),
+        rtol=1e-12,
+    )
+    best = expected["hit_rate_at_3"].max()
+    chosen = weights[weights["is_chosen"]]
+    assert len(chosen) == 1
+    assert chosen["validation_hit_rate_at_3"].iloc[0] == pytest.approx(best, rel=1e-12)
+    assert (weights["chosen_by"] == "validation").all()
+
+
+def test_set_weights_are_served_and_evaluated(generated_build, tmp_path):
+    connection, raw_dir, _ = generated_build
+    popularity_only = (
+        "{recommendation_weight_segment: 0, recommendation_weight_rules: 0, "
+        "recommendation_weight_popularity: 1.5}"
+    )
+    database = rebuild_on_copy(
+        connection,
+        raw_dir,
+        tmp_path,
+        [
+            "int_recommendation_blend_candidates",
+            "int_recommendation_validation_offers",
+            "recommendation_blend_weights",
+            "int_recommendation_holdout_offers",
+            "recommendation_evaluation",
+            "customer_recommendations",
+        ],
+        popularity_only,
+    )
+    with duckdb.connect(str(database), read_only=True) as rebuilt:
+        chosen = rebuilt.sql("select * from recommendation_blend_weights where is_chosen").df()
+        evaluation = rebuilt.sql("select * from recommendation_evaluation").df()
+        served = rebuilt.sql(
+            "select served.customer_id, served.product_id, served.score, popular.share "
+            "from customer_recommendations as served join ("
+            "  select product_id, max(population_buyer_share) as share"
+            "  from int_segment_product_affinity group by product_id"
+            ") as popular using (product_id)"
+        ).df()
+    evaluation = evaluation.set_index("model")
+
+    assert chosen[["candidate", "chosen_by"]].to_numpy().tolist() == [["configured", "vars"]]
+    assert chosen[["weight_segment", "weight_rules", "weight_popularity"]].to_numpy().tolist() == [
+        [0.0, 0.0, 1.5]
+    ]
+    # a blend of popularity alone offers what the popularity recommender offers
+    pd.testing.assert_series_equal(
+        evaluation.loc["blended", METRICS], evaluation.loc["popularity", METRICS], check_names=False
+    )
+    np.testing.assert_allclose(served["score"], 1.5 * served["share"])
 
 
 def test_a_smaller_evaluation_sample_takes_the_first_eligible_customers_by_hash(

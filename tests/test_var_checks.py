@@ -71,6 +71,22 @@ def test_every_wrong_var_is_named_with_its_value_and_form_before_any_model(proje
         ({"clv_calibration_end": "30/06/2025"}, "'clv_calibration_end' is '30/06/2025'"),
         ({"order_channels": "web"}, "'order_channels' is 'web', which is not a list"),
         ({"segmentation_features": ["Ünïcode"]}, "'Ünïcode' is not"),
+        (
+            {"recommendation_weight_rules": 0.4},
+            "'recommendation_weight_segment', 'recommendation_weight_popularity' are empty while",
+        ),
+        (
+            {f"recommendation_weight_{part}": 0 for part in ["segment", "rules", "popularity"]},
+            "are all 0: give at least one a weight above 0",
+        ),
+        (
+            {
+                "recommendation_weight_segment": "0.5); drop table x; --",
+                "recommendation_weight_rules": 0.4,
+                "recommendation_weight_popularity": "0,1 ü",
+            },
+            "'recommendation_weight_segment' is '0.5); drop table x; --', which is not a number",
+        ),
     ],
 )
 def test_a_single_wrong_var_stops_the_build(project, tmp_path, dbt_vars, expected):

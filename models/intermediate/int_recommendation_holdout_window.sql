@@ -1,5 +1,5 @@
--- one row: the recommendation hold-out cutoff (var recommendation_holdout_cutoff, else 90 days
--- before the as-of date) and the as-of date that ends the test window
+-- one row: the recommendation hold-out, from the cutoff (var recommendation_holdout_cutoff, else
+-- 90 days before the as-of date) up to the as-of date
 with
 
 as_of as (
@@ -12,7 +12,7 @@ holdout_window as (
             'recommendation_holdout_cutoff',
             dbt.cast(dbt.dateadd('day', -90, 'as_of_date'), type_date())
         ) }} as cutoff_date,
-        as_of_date
+        as_of_date as end_date
     from as_of
 )
 

@@ -42,14 +42,14 @@ explained as (
         offers.score,
         case
             when
-                {{ required_var('recommendation_weight_rules') }} * offers.rule_component
-                >= {{ required_var('recommendation_weight_segment') }} * offers.segment_component
+                offers.weight_rules * offers.rule_component
+                >= offers.weight_segment * offers.segment_component
                 and offers.rule_component > 0
                 and offers.because_of_product_id_2 is null
                 then {{ dbt.concat(["'often bought with '", "because_of.product_name"]) }}
             when
-                {{ required_var('recommendation_weight_rules') }} * offers.rule_component
-                >= {{ required_var('recommendation_weight_segment') }} * offers.segment_component
+                offers.weight_rules * offers.rule_component
+                >= offers.weight_segment * offers.segment_component
                 and offers.rule_component > 0
                 then {{ dbt.concat([
                     "'often bought with '", "because_of.product_name", "' and '", "because_of_2.product_name"

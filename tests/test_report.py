@@ -129,6 +129,22 @@ def test_report_names_the_products_of_the_basket_rules(report):
     assert "product 1" not in text
 
 
+def test_report_shows_the_hold_out_hit_rate_of_the_served_blend_and_its_components(report):
+    _, text, connection = report
+    shown = figures(text)
+    hit_rates = dict(
+        connection.sql("select model, hit_rate_at_3 from recommendation_evaluation").fetchall()
+    )
+    chosen = connection.sql(
+        "select candidate from recommendation_blend_weights where is_chosen"
+    ).fetchall()[0][0]
+
+    assert {model: shown[f"hit-rate-{model}"] for model in hit_rates} == {
+        model: f"{rate:.1%}" for model, rate in hit_rates.items()
+    }
+    assert f"Served blend: {chosen} (" in text
+
+
 def test_report_without_a_database_says_how_to_make_one(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("DUCKDB_PATH", str(tmp_path / "missing.duckdb"))
     monkeypatch.setenv("EXPORT_DIR", str(tmp_path / "exports"))

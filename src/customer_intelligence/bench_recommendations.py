@@ -39,6 +39,10 @@ MODELS = (
     "customer_recommendations",
     "int_recommendation_training_rules",
     "int_recommendation_training_affinity",
+    "int_recommendation_validation_rules",
+    "int_recommendation_validation_affinity",
+    "int_recommendation_validation_offers",
+    "recommendation_blend_weights",
     "int_recommendation_holdout_offers",
     "recommendation_evaluation",
 )

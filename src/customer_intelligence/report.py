@@ -680,7 +680,51 @@ def baskets_and_recommendations(marts: Marts) -> Section:
                 for row in recommendations
             ),
         )
+    body += recommendation_hold_out(marts)
     return Section("baskets", title, body)
+
+
+def recommendation_hold_out(marts: Marts) -> str:
+    """The hold-out hit rates of the served blend and each component, and the blend's weights."""
+    missing = marts.unavailable("recommendation_evaluation", "recommendation_blend_weights")
+    if missing:
+        return note(missing)
+    served = marts.rows(
+        "select candidate, weight_segment, weight_rules, weight_popularity, chosen_by"
+        " from recommendation_blend_weights where is_chosen"
+    )
+    evaluation = marts.rows(
+        "select model, customers_evaluated, hit_rate_at_3, hit_rate_standard_error, recall_at_3"
+        " from recommendation_evaluation order by model = 'blended' desc, hit_rate_at_3 desc"
+    )
+    body = "<h3>How often customers bought an offer (hold-out, top 3)</h3>"
+    if served:
+        blend = served[0]
+        body += paragraph(
+            f"Served blend: {blend['candidate']} (segment {decimal(blend['weight_segment'])},"
+            f" rules {decimal(blend['weight_rules'])}, popularity"
+            f" {decimal(blend['weight_popularity'])}), chosen by"
+            f" {'your vars' if blend['chosen_by'] == 'vars' else 'the validation window'}."
+        )
+    labels = {
+        row["model"]: "served blend" if row["model"] == "blended" else f"{row['model']} alone"
+        for row in evaluation
+    }
+    models = {label: model for model, label in labels.items()}
+    return body + table(
+        ("Recommender", "Customers", "Hit rate", "± 2 standard errors", "Recall"),
+        (
+            (
+                labels[row["model"]],
+                integer(row["customers_evaluated"]),
+                percent(row["hit_rate_at_3"]),
+                percent(2 * row["hit_rate_standard_error"]),
+                percent(row["recall_at_3"]),
+            )
+            for row in evaluation
+        ),
+        lambda column, row: f"hit-rate-{models[row[0]]}" if column == 2 else None,
+    )
 
 
 def data_quality(marts: Marts) -> Section:

@@ -19,10 +19,20 @@ params as (
     select * from {{ ref('clv_model_params') }}
 ),
 
-wait_terms as (
+-- one pass over the customers: their statistics, predictions and the model's parameters
+predicted as (
     select
         statistics.customer_id,
+        statistics.repeat_purchases,
+        statistics.recency_weeks,
+        statistics.age_weeks,
+        statistics.mean_repeat_value,
+        statistics.calibration_end,
         predictions.p_alive,
+        predictions.expected_purchases,
+        predictions.expected_purchases_90d,
+        predictions.expected_order_value,
+        predictions.discounted_expected_purchases,
         params.alpha + statistics.age_weeks as alpha_plus_age,
         params.r + statistics.repeat_purchases as r_plus_repeats
     from statistics
@@ -36,51 +46,46 @@ wait_terms as (
 -- only when the customer is more likely alive than not
 waits as (
     select
-        customer_id,
+        *,
         case
             when p_alive > 0.5
                 then alpha_plus_age * (power(1 - 0.5 / p_alive, -1.0 / r_plus_repeats) - 1)
         end as median_weeks_to_next_order
-    from wait_terms
+    from predicted
 ),
 
 valued as (
     select
-        statistics.customer_id,
+        waits.customer_id,
         customers.source_customer_id,
-        statistics.repeat_purchases,
-        statistics.recency_weeks,
-        statistics.age_weeks,
-        statistics.mean_repeat_value,
-        predictions.p_alive,
-        predictions.expected_purchases,
-        predictions.expected_purchases_90d,
+        waits.repeat_purchases,
+        waits.recency_weeks,
+        waits.age_weeks,
+        waits.mean_repeat_value,
+        waits.p_alive,
+        waits.expected_purchases,
+        waits.expected_purchases_90d,
         -- a date beyond the horizon is no prediction
         case
             when waits.median_weeks_to_next_order <= {{ required_var('clv_horizon_weeks') }}
                 then {{ dbt.cast(dbt.dateadd(
                     'day',
                     dbt.cast('round(waits.median_weeks_to_next_order * 7)', dbt.type_int()),
-                    'statistics.calibration_end'
+                    'waits.calibration_end'
                 ), type_date()) }}
         end as expected_next_order_date,
-        predictions.expected_order_value,
-        predictions.discounted_expected_purchases * predictions.expected_order_value
-            as predicted_clv,
+        waits.expected_order_value,
+        waits.discounted_expected_purchases * waits.expected_order_value as predicted_clv,
         case
-            when predictions.p_alive < {{ required_var('clv_churn_high_below') }} then 'high'
-            when predictions.p_alive < {{ required_var('clv_churn_medium_below') }} then 'medium'
+            when waits.p_alive < {{ required_var('clv_churn_high_below') }} then 'high'
+            when waits.p_alive < {{ required_var('clv_churn_medium_below') }} then 'medium'
             else 'low'
         end as churn_risk,
         {{ required_var('clv_horizon_weeks') }} as horizon_weeks,
-        statistics.calibration_end
-    from statistics
-    inner join predictions
-        on statistics.customer_id = predictions.customer_id
+        waits.calibration_end
+    from waits
     inner join customers
-        on statistics.customer_id = customers.customer_id
-    inner join waits
-        on statistics.customer_id = waits.customer_id
+        on waits.customer_id = customers.customer_id
 )
 
 select * from valued

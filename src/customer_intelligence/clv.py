@@ -244,9 +244,13 @@ class _GammaGammaData:
         )
         by_q = digamma_px_q - special.digamma(q) + np.log(v) - log_total_v
         by_v = q / v - (p * x + q) / (self.total_value + v)
-        return self.log_likelihood(p, q, v), np.vstack([by_p, by_q, by_v])
+        return self._log_likelihood(p, q, v, log_total_v), np.vstack([by_p, by_q, by_v])
 
     def log_likelihood(self, p, q, v) -> np.ndarray:
+        return self._log_likelihood(p, q, v, np.log(self.total_value + v))
+
+    def _log_likelihood(self, p, q, v, log_total_v) -> np.ndarray:
+        """log_likelihood given log(x * mean value + v), which the gradient shares."""
         x = self.x
         return (
             self.counts.map(lambda count: special.gammaln(p * count + q))
@@ -255,7 +259,7 @@ class _GammaGammaData:
             + q * np.log(v)
             + (p * x - 1) * self.log_mean_value
             + p * x * self.log_x
-            - (p * x + q) * np.log(self.total_value + v)
+            - (p * x + q) * log_total_v
         )
 
 

@@ -192,6 +192,11 @@ def test_people_open_rates_match_the_planted_truth_and_machine_opens_inflate_the
         assert kpi.click_to_open_rate == pytest.approx(kpi.unique_clicks / kpi.unique_opens)
 
 
+def input_sources(raw_dir: Path) -> dict:
+    """var input_sources reading each raw_<entity>.csv of raw_dir as the user's file."""
+    return {raw.stem.removeprefix("raw_"): {"path": str(raw)} for raw in raw_dir.glob("raw_*.csv")}
+
+
 @pytest.fixture(scope="module")
 def unflagged_build(generated_build, tmp_path_factory):
     """The generated data read as own data, its email events without the is_machine_open
@@ -208,9 +213,7 @@ def unflagged_build(generated_build, tmp_path_factory):
         )
     project = copy_project(root / "project")
     database = root / "unflagged.duckdb"
-    sources = {
-        raw.stem.removeprefix("raw_"): {"path": str(raw)} for raw in unflagged.glob("raw_*.csv")
-    }
+    sources = input_sources(unflagged)
     selection = ("--select", "+fct_campaign_kpis", "+dq_rejected_rows")
     selection = (*selection, "--indirect-selection", "cautious")
     selection = (*selection, *WITHOUT_UNIT_TESTS)
@@ -251,9 +254,7 @@ def test_a_machine_open_flag_that_is_not_a_boolean_rejects_its_row(unflagged_bui
         }
     )
     events.to_csv(tmp_path / "events.csv", index=False)
-    sources = {
-        raw.stem.removeprefix("raw_"): {"path": str(raw)} for raw in unflagged.glob("raw_*.csv")
-    }
+    sources = input_sources(unflagged)
     sources["email_events"] = {"path": str(tmp_path / "events.csv")}
     models = ["base_email_events", "stg_email_events", "dq_rejected_rows"]
     dbt_vars = json.dumps({"input_sources": sources})

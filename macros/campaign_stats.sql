@@ -16,6 +16,7 @@
         ('hard_bounces', 'is_hard_bounce'),
         ('soft_bounces', 'is_soft_bounce'),
         ('unique_opens', 'has_opened'),
+        ('machine_opens', 'has_machine_opened_only'),
         ('unique_clicks', 'has_clicked'),
         ('conversions', 'has_converted'),
         ('unsubscribes', 'has_unsubscribed'),
@@ -33,6 +34,7 @@
 {% macro campaign_kpi_rates() -%}
     {{ safe_ratio('bounced', 'sent') }} as bounce_rate,
     {{ safe_ratio('unique_opens', 'delivered') }} as open_rate,
+    {{ safe_ratio('unique_opens + machine_opens', 'delivered') }} as open_rate_including_machine_opens,
     {{ safe_ratio('unique_clicks', 'delivered') }} as click_through_rate,
     {{ safe_ratio('unique_clicks', 'unique_opens') }} as click_to_open_rate,
     {{ safe_ratio('conversions', 'delivered') }} as conversion_rate,
@@ -176,6 +178,7 @@ counted as (
         segment_counts.hard_bounces,
         segment_counts.soft_bounces,
         segment_counts.unique_opens,
+        segment_counts.machine_opens,
         segment_counts.unique_clicks,
         segment_counts.conversions,
         segment_counts.unsubscribes,

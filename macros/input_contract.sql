@@ -2,12 +2,13 @@
   The input contract: per entity, its columns in order and each column's kind (key, date, number
   or text), for the staged entities the key that identifies a row (distinct rows sharing it
   conflict: base_* keeps one), the columns without which no row can be used, and values for
-  columns a file may lack, and other spellings of a column's header (`aliases`: mall_customers'
-  Gender is `Genre` in the file as published, AnnualIncome `Annual Income (k$)`; headers are
-  compared ignoring case and spaces). The bundled seeds have exactly
-  these columns; own-data files map their columns onto them (var input_sources, see README).
-  `transactions`, `marketing_campaign` and `mall_customers` are convenience entities: they are
-  read from the user's file and turned into the core entities (macros/input_sources.sql).
+  columns a file may lack (email_events' is_machine_open: false), and other spellings of a
+  column's header (`aliases`: mall_customers' Gender is `Genre` in the file as published,
+  AnnualIncome `Annual Income (k$)`; headers are compared ignoring case and spaces). The bundled
+  seeds have exactly these columns; own-data files map their columns onto them (var
+  input_sources, see README). `transactions`, `marketing_campaign` and `mall_customers` are
+  convenience entities: they are read from the user's file and turned into the core entities
+  (macros/input_sources.sql).
 -#}
 {% macro input_contract() %}
     {{ return({
@@ -56,9 +57,11 @@
             'columns': {
                 'event_id': 'key', 'campaign_id': 'key', 'customer_id': 'key', 'email': 'text',
                 'event_type': 'text', 'event_at': 'date', 'link_type': 'text',
+                'is_machine_open': 'text',
             },
             'key': ['event_id'],
             'required': ['event_id', 'campaign_id', 'customer_id', 'event_type', 'event_at'],
+            'defaults': {'is_machine_open': 'false'},
         },
         'web_sessions': {
             'columns': {

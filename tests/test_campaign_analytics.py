@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from conftest import REPO, copy_project, run_dbt
+from conftest import REPO, WITHOUT_UNIT_TESTS, copy_project, rebuild_on_copy, run_dbt
 
 pytestmark = pytest.mark.e2e
 
@@ -65,6 +65,7 @@ def two_arm_experiments(n0, x0, n1, x1, experiment_ids=("exp",)) -> pd.DataFrame
                 "delivered": np.broadcast_to(n, size),
                 "conversions": np.broadcast_to(x, size),
                 "unique_clicks": np.broadcast_to(x, size),
+                "unique_opens": np.broadcast_to(x, size),
             }
         )
         for variant, (n, x) in arms.items()
@@ -79,8 +80,12 @@ def pooled_p_values(x0, n0, x1, n1):
 
 
 def expected_campaign_kpis(connection, raw_dir: Path, campaign_id: int) -> dict:
-    """One campaign's KPIs from the raw email events (exact duplicates dropped), in pandas."""
+    """One campaign's KPIs from the raw email events (exact duplicates dropped), in pandas. An
+    open flagged is_machine_open counts for a recipient who also clicked, else as a machine open;
+    a file without the flag has no machine opens."""
     events = pd.read_csv(raw_dir / "raw_email_events.csv", dtype=str).drop_duplicates()
+    if "is_machine_open" not in events:
+        events["is_machine_open"] = "false"
     customers = set(connection.sql("select customer_id from stg_customers").df()["customer_id"])
     events = events.dropna(subset=["event_id", "campaign_id", "customer_id", "event_type"])
     events = events.assign(
@@ -124,8 +129,12 @@ def expected_campaign_kpis(connection, raw_dir: Path, campaign_id: int) -> dict:
     sent = len(recipients)
     hard = recipients_with(mine["event_type"] == "hard_bounce")
     bounced = recipients_with(mine["event_type"].isin(["hard_bounce", "soft_bounce"]))
-    opens = recipients_with(mine["event_type"] == "open")
-    clicks = recipients_with((mine["event_type"] == "click") & (mine["link_type"] == "content"))
+    is_open, is_click = mine["event_type"] == "open", mine["event_type"] == "click"
+    machine = is_open & (mine["is_machine_open"] == "true")
+    clickers = set(mine.loc[is_click, "customer_id"])
+    opens = recipients_with((is_open & ~machine) | (machine & mine["customer_id"].isin(clickers)))
+    all_opens = recipients_with(is_open)
+    clicks = recipients_with(is_click & (mine["link_type"] == "content"))
     delivered_n = sent - bounced
     return {
         "sent": sent,
@@ -134,6 +143,7 @@ def expected_campaign_kpis(connection, raw_dir: Path, campaign_id: int) -> dict:
         "hard_bounces": hard,
         "soft_bounces": bounced - hard,
         "unique_opens": opens,
+        "machine_opens": all_opens - opens,
         "unique_clicks": clicks,
         "conversions": credited["customer_id"].nunique(),
         "unsubscribes": recipients_with(mine["event_type"] == "unsubscribe"),
@@ -142,6 +152,7 @@ def expected_campaign_kpis(connection, raw_dir: Path, campaign_id: int) -> dict:
         "revenue": credited["amount"].sum(),
         "bounce_rate": bounced / sent,
         "open_rate": opens / delivered_n,
+        "open_rate_including_machine_opens": all_opens / delivered_n,
         "click_through_rate": clicks / delivered_n,
         "click_to_open_rate": clicks / opens,
         "conversion_rate": credited["customer_id"].nunique() / delivered_n,
@@ -160,6 +171,106 @@ def test_campaign_kpis_match_a_pandas_recount_of_the_raw_email_events(generated_
             assert actual[column] == pytest.approx(value, rel=1e-9), (campaign_id, column)
 
 
+def test_people_open_rates_match_the_planted_truth_and_machine_opens_inflate_the_rest(
+    generated_build,
+):
+    connection, _, truth_dir = generated_build
+    planted = json.loads((truth_dir / "planted.json").read_text())["email_opens"]["campaigns"]
+    kpis = connection.sql("select * from fct_campaign_kpis").df()
+    assert len(kpis) == len(planted)
+    for kpi in kpis.itertuples():
+        truth = planted[str(kpi.campaign_id)]
+        assert kpi.open_rate == pytest.approx(
+            truth["human_unique_opens"] / truth["delivered"], abs=0.01
+        ), kpi.campaign_id
+        inflation = kpi.open_rate_including_machine_opens - kpi.open_rate
+        assert inflation == pytest.approx(
+            truth["machine_only_openers"] / truth["delivered"], abs=0.01
+        ), kpi.campaign_id
+        # about 45 % of the recipients prefetch, and most of them never open the email themselves
+        assert inflation > 0.15, kpi.campaign_id
+        assert kpi.click_to_open_rate == pytest.approx(kpi.unique_clicks / kpi.unique_opens)
+
+
+def input_sources(raw_dir: Path) -> dict:
+    """var input_sources reading each raw_<entity>.csv of raw_dir as the user's file."""
+    return {raw.stem.removeprefix("raw_"): {"path": str(raw)} for raw in raw_dir.glob("raw_*.csv")}
+
+
+@pytest.fixture(scope="module")
+def unflagged_build(generated_build, tmp_path_factory):
+    """The generated data read as own data, its email events without the is_machine_open
+    column (machine opens are then opens like any other): (connection, raw dir without the
+    flag)."""
+    _, raw_dir, _ = generated_build
+    root = tmp_path_factory.mktemp("unflagged")
+    unflagged = root / "raw"
+    unflagged.mkdir()
+    for raw in raw_dir.glob("raw_*.csv"):
+        table = pd.read_csv(raw, dtype=str, keep_default_na=False)
+        table.drop(columns="is_machine_open", errors="ignore").to_csv(
+            unflagged / raw.name, index=False
+        )
+    project = copy_project(root / "project")
+    database = root / "unflagged.duckdb"
+    sources = input_sources(unflagged)
+    selection = ("--select", "+fct_campaign_kpis", "+dq_rejected_rows")
+    selection = (*selection, "--indirect-selection", "cautious")
+    selection = (*selection, *WITHOUT_UNIT_TESTS)
+    dbt_vars = json.dumps({"input_sources": sources})
+    result = run_dbt(project, "build", *selection, "--vars", dbt_vars, database=database)
+    assert result.returncode == 0, result.stdout[-4000:]
+    connection = duckdb.connect(str(database), read_only=True)
+    yield connection, unflagged
+    connection.close()
+
+
+def test_data_without_the_flag_gives_every_open_and_no_machine_opens(unflagged_build):
+    connection, unflagged = unflagged_build
+    kpis = connection.sql("select * from fct_campaign_kpis").df().set_index("campaign_id")
+    assert (kpis["machine_opens"] == 0).all()
+    assert (kpis["open_rate_including_machine_opens"] == kpis["open_rate"]).all()
+    # the KPIs as they were before the flag: every open is an open
+    for campaign_id in (int(kpis["sent"].idxmax()), 15):
+        expected = expected_campaign_kpis(connection, unflagged, campaign_id)
+        for column, value in expected.items():
+            assert kpis.loc[campaign_id, column] == pytest.approx(value, rel=1e-9), column
+
+
+def test_a_machine_open_flag_that_is_not_a_boolean_rejects_its_row(unflagged_build, tmp_path):
+    connection, unflagged = unflagged_build
+    sent = connection.sql(
+        "select campaign_id, customer_id from stg_email_events where event_type = 'sent' limit 1"
+    ).fetchall()[0]
+    flags = {"1": "maybe", "2": "", "3": "TRUE", "4": "no", "5": "1"}
+    events = pd.DataFrame(
+        {
+            "event_id": list(flags),
+            "campaign_id": sent[0],
+            "customer_id": sent[1],
+            "event_type": ["sent"] + ["open"] * 4,
+            "event_at": "2025-01-01 10:00:00",
+            "is_machine_open": list(flags.values()),
+        }
+    )
+    events.to_csv(tmp_path / "events.csv", index=False)
+    sources = input_sources(unflagged)
+    sources["email_events"] = {"path": str(tmp_path / "events.csv")}
+    models = ["base_email_events", "stg_email_events", "dq_rejected_rows"]
+    dbt_vars = json.dumps({"input_sources": sources})
+    database = rebuild_on_copy(connection, unflagged, tmp_path, models, dbt_vars)
+    with duckdb.connect(str(database), read_only=True) as rebuilt:
+        staged = dict(
+            rebuilt.sql("select event_id, is_machine_open from stg_email_events").fetchall()
+        )
+        rejected = rebuilt.sql(
+            "select record_key, reason from dq_rejected_rows"
+            " where source_table = 'raw_email_events'"
+        ).fetchall()
+    assert rejected == [("1", "unparseable_is_machine_open")]
+    assert staged == {2: False, 3: True, 4: False, 5: True}
+
+
 @pytest.mark.parametrize(
     "breakdown", ["fct_campaign_kpis_by_rfm_segment", "fct_campaign_kpis_by_kmeans_segment"]
 )
@@ -169,6 +280,7 @@ def test_segment_breakdown_adds_up_to_the_campaign_totals(generated_build, break
         f"""
         with segments as (
             select campaign_id, sum(sent) as sent, sum(delivered) as delivered,
+                sum(unique_opens) as unique_opens, sum(machine_opens) as machine_opens,
                 sum(unique_clicks) as unique_clicks, sum(conversions) as conversions,
                 sum(revenue) as revenue, sum(cost) as cost
             from {breakdown}
@@ -179,6 +291,8 @@ def test_segment_breakdown_adds_up_to_the_campaign_totals(generated_build, break
         left join segments using (campaign_id)
         where kpis.sent > 0 and (segments.sent is distinct from kpis.sent
             or segments.delivered != kpis.delivered or segments.unique_clicks != kpis.unique_clicks
+            or segments.unique_opens != kpis.unique_opens
+            or segments.machine_opens != kpis.machine_opens
             or segments.conversions != kpis.conversions
             or abs(segments.revenue - kpis.revenue) > 1e-6 or abs(segments.cost - kpis.cost) > 1e-6)
         """
@@ -255,6 +369,7 @@ def test_three_arm_sample_ratio_mismatch_matches_scipy(bundled_build):
             "delivered": list(sent.values()),
             "conversions": [10, 12, 30],
             "unique_clicks": [10, 12, 30],
+            "unique_opens": [10, 12, 30],
         }
     )
     results = ab_results_for(arms, project)
@@ -265,7 +380,7 @@ def test_three_arm_sample_ratio_mismatch_matches_scipy(bundled_build):
     assert expected < 0.001
     assert results["srm_p_value"].to_numpy() == pytest.approx(expected, abs=1e-4)
     assert set(results["verdict"]) == {"invalid: sample ratio mismatch"}
-    assert len(results) == 6  # two arms vs control and the head to head, for two metrics
+    assert len(results) == 9  # two arms vs control and the head to head, for three metrics
 
 
 def test_a_a_tests_give_false_positives_at_the_nominal_rate(bundled_build):
@@ -283,3 +398,31 @@ def test_a_a_tests_give_false_positives_at_the_nominal_rate(bundled_build):
     results = results[results["metric"] == "conversion"].sort_values("experiment_id")
     assert results["p_value"].to_numpy() == pytest.approx(p_values[sample], abs=1e-6)
     assert (results["significant"].to_numpy() == (p_values[sample] < ALPHA)).all()
+
+
+def test_an_open_rate_verdict_flips_when_machine_opens_are_counted(bundled_build):
+    _, project = bundled_build
+    # people open 20 % of the control's emails and 26 % of the variant's; 60 % of the control's
+    # recipients and 20 % of the variant's are on a prefetching mail client
+    n, people = 1000, {"control": 200, "kmeans_targeted": 260}
+    prefetching = {"control": 0.6, "kmeans_targeted": 0.2}
+    arms = two_arm_experiments(n, people["control"], n, people["kmeans_targeted"])
+    machine_only = arms["variant"].map(
+        {arm: round(prefetching[arm] * (n - opened)) for arm, opened in people.items()}
+    )
+
+    def open_verdict(unique_opens):
+        results = ab_results_for(arms.assign(unique_opens=unique_opens), project)
+        row = results[results["metric"] == "open"].iloc[0]
+        counts = arms.set_index("variant")
+        opened = dict(zip(arms["variant"], unique_opens, strict=True))
+        expected = pooled_p_values(opened["control"], n, opened["kmeans_targeted"], n)
+        assert row["p_value"] == pytest.approx(expected, abs=1e-6)
+        assert row["variant_n"] == counts.loc["kmeans_targeted", "delivered"]
+        return row["verdict"], row["abs_lift"]
+
+    verdict, lift = open_verdict(arms["unique_opens"])  # people's opens, as fct_campaign_kpis
+    assert verdict == "winner" and lift == pytest.approx(0.06)
+    # every open counted, as for data whose machine opens are not flagged
+    verdict, lift = open_verdict(arms["unique_opens"] + machine_only)
+    assert verdict == "loser" and lift < -0.2

@@ -26,7 +26,7 @@ COLUMNS = {
     "campaigns": ["campaign_id", "campaign_name", "sent_at", "subject", "cost", "experiment_id",
                   "variant", "planned_share"],
     "email_events": ["event_id", "campaign_id", "customer_id", "email", "event_type", "event_at",
-                     "link_type"],
+                     "link_type", "is_machine_open"],
     "web_sessions": ["session_id", "customer_id", "started_at", "pages_viewed", "traffic_source",
                      "device"],
     "subscriptions": ["subscription_event_id", "customer_id", "email", "event_type", "event_at"],
@@ -82,6 +82,70 @@ def test_chunk_size_does_not_change_the_files(tmp_path):
     generate_dataset(300, seed=3, out_dir=tmp_path / "one")
     generate_dataset(300, seed=3, out_dir=tmp_path / "many", chunk_size=64)
     assert files(tmp_path / "one") == files(tmp_path / "many")
+
+
+def test_machine_opens_change_no_other_row(tmp_path):
+    # machine opens draw from streams of their own: without them every other row is as it was
+    generate_dataset(300, seed=3, out_dir=tmp_path / "with", chunk_size=64)
+    generate_dataset(300, seed=3, out_dir=tmp_path / "without", machine_open_share=0)
+    without = read(tmp_path / "without", "email_events")
+    assert (without["is_machine_open"] == "false").all()
+    with_machine = read(tmp_path / "with", "email_events")
+    machine = with_machine["is_machine_open"] == "true"
+    assert machine.sum() > 0
+    pd.testing.assert_frame_equal(with_machine[~machine].reset_index(drop=True), without)
+    for entity in set(ENTITIES) - {"email_events"}:
+        assert (
+            files(tmp_path / "with")[Path(f"raw_{entity}.csv")]
+            == files(tmp_path / "without")[Path(f"raw_{entity}.csv")]
+        ), entity
+
+
+def test_a_share_of_customers_machine_open_every_delivered_email_within_minutes(sample):
+    events = read(sample, "email_events")
+    machine = events[events["is_machine_open"] == "true"]
+    assert not machine.duplicated().any() and machine["event_id"].str.len().min() >= 13
+    events = events.drop_duplicates()
+    events = events.assign(event_at=pd.to_datetime(events["event_at"]))
+    recipient = ["campaign_id", "customer_id"]
+    sent = events[events["event_type"] == "sent"].set_index(recipient)["event_at"]
+    bounced = events[events["event_type"].str.endswith("bounce")].set_index(recipient).index
+    delivered = sent[~sent.index.isin(bounced)]
+    machine = events[events["is_machine_open"] == "true"].set_index(recipient)["event_at"]
+    assert machine.index.is_unique and machine.index.isin(delivered.index).all()
+    delay = machine - sent.reindex(machine.index)
+    assert delay.between(pd.Timedelta(minutes=1), pd.Timedelta(minutes=10)).all()
+    # a prefetching customer's client opens every delivered email, and about 45 % prefetch
+    prefetching = delivered.index.get_level_values("customer_id").isin(
+        machine.index.get_level_values("customer_id")
+    )
+    assert delivered.index.isin(machine.index).tolist() == prefetching.tolist()
+    customers = delivered.index.get_level_values("customer_id")
+    share = pd.Series(prefetching, index=customers).groupby(level=0).first().mean()
+    assert share == pytest.approx(0.45, abs=0.04)
+
+
+def test_planted_human_opens_are_the_recipients_who_opened_themselves(sample, planted):
+    events = read(sample, "email_events").drop_duplicates()
+    opens = events[(events["event_type"] == "open")]
+    human = opens[opens["is_machine_open"] == "false"].groupby("campaign_id")["customer_id"]
+    machine = opens[opens["is_machine_open"] == "true"].groupby("campaign_id")["customer_id"]
+    clicks = events[events["event_type"] == "click"]
+    # a click always comes with the person's own open: no clicker is a machine-only opener
+    assert set(zip(clicks["campaign_id"], clicks["customer_id"], strict=True)) <= set(
+        zip(opens.loc[opens["is_machine_open"] == "false", "campaign_id"],
+            opens.loc[opens["is_machine_open"] == "false", "customer_id"], strict=True)
+    )  # fmt: skip
+    for campaign_id, truth in planted["email_opens"]["campaigns"].items():
+        people = set(human.get_group(campaign_id))
+        assert truth["human_unique_opens"] == len(people)
+        assert truth["machine_only_openers"] == len(set(machine.get_group(campaign_id)) - people)
+    assert planted["email_opens"]["machine_open_share"] == 0.45
+
+
+def test_machine_open_share_outside_0_to_1_is_rejected(tmp_path):
+    with pytest.raises(ValueError, match="machine_open_share"):
+        generate_dataset(10, seed=1, out_dir=tmp_path, machine_open_share=1.5)
 
 
 def test_another_seed_gives_other_data(tmp_path):

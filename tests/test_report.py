@@ -103,11 +103,16 @@ def test_report_figures_are_the_marts_figures(report):
     ).fetchall()[0][0]
     assert number(shown["clv-high-risk"]) == high_churn_risk
 
-    sent, opens, delivered = connection.sql(
-        "select sum(sent), sum(unique_opens), sum(delivered) from fct_campaign_kpis"
+    sent, opens, machine_opens, delivered = connection.sql(
+        "select sum(sent), sum(unique_opens), sum(machine_opens), sum(delivered)"
+        " from fct_campaign_kpis"
     ).fetchall()[0]
     assert number(shown["emails-sent"]) == sent
+    assert machine_opens > 0
     assert number(shown["open-rate"]) == pytest.approx(100 * opens / delivered, abs=0.05)
+    assert number(shown["open-rate-including-machine-opens"]) == pytest.approx(
+        100 * (opens + machine_opens) / delivered, abs=0.05
+    )
 
     rejected = connection.sql("select count(*) from dq_rejected_rows").fetchall()[0][0]
     assert number(shown["rejected-rows"]) == rejected

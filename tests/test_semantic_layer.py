@@ -22,6 +22,7 @@ MF = Path(sys.executable).with_name("mf")
 RATIO_METRICS = (
     "bounce_rate",
     "open_rate",
+    "open_rate_including_machine_opens",
     "click_through_rate",
     "click_to_open_rate",
     "conversion_rate",
@@ -115,6 +116,22 @@ def test_every_ratio_metric_by_campaign_equals_fct_campaign_kpis(built_database,
                 mismatches.append((campaign_id, metric, row[metric], kpi))
     assert mismatches == []
     assert by_campaign == {}, "mf reports campaigns that fct_campaign_kpis does not have"
+
+
+def test_open_counts_by_campaign_equal_fct_campaign_kpis(built_database, tmp_path):
+    metrics = ("unique_opens", "machine_opens")
+    rows = mf_query(
+        built_database, tmp_path, "--metrics", ",".join(metrics), "--group-by", "campaign"
+    )
+    actual = {int(row["campaign"]): tuple(row[metric] for metric in metrics) for row in rows}
+    with duckdb.connect(str(built_database), read_only=True) as connection:
+        expected = connection.sql(
+            "select campaign_id, unique_opens, machine_opens from fct_campaign_kpis where sent > 0"
+        ).fetchall()
+    assert expected and any(machine_opens > 0 for _, _, machine_opens in expected)
+    assert actual == {
+        campaign_id: (float(opens), float(machine)) for campaign_id, opens, machine in expected
+    }
 
 
 def test_campaign_rates_by_rfm_segment_pool_the_segment_mart_over_campaigns(

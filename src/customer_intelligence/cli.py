@@ -70,8 +70,15 @@ def crm_ack(args: argparse.Namespace) -> int:
 def generate(args: argparse.Namespace) -> int:
     from customer_intelligence.generate import generate_dataset
 
+    # unset: the generator's own default (not imported at the command line's start)
+    share = args.machine_open_share
     counts = generate_dataset(
-        args.customers, seed=args.seed, out_dir=args.out, fmt=args.format, truth_dir=args.truth_out
+        args.customers,
+        seed=args.seed,
+        out_dir=args.out,
+        fmt=args.format,
+        truth_dir=args.truth_out,
+        **({} if share is None else {"machine_open_share": share}),
     )
     for table, rows in counts.items():
         print(f"raw_{table:<22}{rows:>12,} rows")
@@ -180,6 +187,13 @@ def parser() -> argparse.ArgumentParser:
     generate_command.add_argument("--format", choices=("csv", "parquet"), default="csv")
     generate_command.add_argument(
         "--truth-out", default=None, help="ground-truth folder (default: OUT/ground_truth)"
+    )
+    generate_command.add_argument(
+        "--machine-open-share",
+        type=float,
+        default=None,
+        help="share of customers whose mail client opens every delivered email (machine opens;"
+        " default 0.45, generate.MACHINE_OPEN_SHARE)",
     )
     generate_command.set_defaults(handler=generate)
 

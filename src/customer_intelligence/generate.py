@@ -5,6 +5,10 @@ Every random value of a customer (and of its orders, emails and sessions) is a h
 customers yields the same rows and a million customers can be written chunk by chunk. The small
 catalogues (products, campaigns) come from ``numpy.random.default_rng(seed)``.
 
+Machine opens (a mail client's privacy prefetch, flagged ``is_machine_open``) draw only from
+streams of their own and take event ids above MACHINE_OPEN_EVENT_ID_OFFSET, so planting them
+leaves every other row of every table as it was.
+
 The ground truth (personas, planted structure, counts of planted dirt) goes to ``truth_dir``.
 """
 
@@ -50,6 +54,12 @@ CONVERSION_DAYS = 7
 AFFINITY_PROBABILITY = 0.6
 # orders of customers missing from raw_customers carry the real customer's id plus this offset
 UNKNOWN_CUSTOMER_OFFSET = 1_000_000_000
+# share of customers whose mail client prefetches every delivered email (Apple Mail Privacy
+# Protection and the like), and the minutes after delivery it takes
+MACHINE_OPEN_SHARE = 0.45
+MACHINE_OPEN_DELAY_MINUTES = (1, 10)
+# a machine open's event id: this plus (customer id * 16 + campaign index), one per send
+MACHINE_OPEN_EVENT_ID_OFFSET = 10**12
 
 DAY = 86_400
 NEVER = np.iinfo(np.int64).max
@@ -115,6 +125,7 @@ SCHEMAS = {
             ("event_type", _TEXT),
             ("event_at", _TEXT),
             ("link_type", _TEXT),
+            ("is_machine_open", pa.bool_()),
         ]
     ),
     "web_sessions": pa.schema(
@@ -510,16 +521,17 @@ class _Mailing:
     experiment_sent_ts: np.ndarray  # per customer; NEVER when not in the experiment
 
 
-def _recipient_events(kd, cust, r, campaign_idx, sent, click_p):
-    """Email events of one send; r indexes customers, one entry per recipient."""
+def _recipient_events(kd, cust, r, campaign_idx, sent, click_p, machine_open_share, opens):
+    """Email events of one send; r indexes customers, one entry per recipient. Adds each
+    campaign's delivered, human openers and machine-only openers to `opens` (one row a campaign)."""
     key = cust["id"][r] * 16 + campaign_idx
     events = []
 
-    def add(mask, slot, ts, event_type, link=None):
+    def add(mask, slot, ts, event_type, link=None, machine=False):
         n = mask.sum()
         events.append(
             (r[mask], campaign_idx[mask], np.full(n, slot), ts[mask], np.full(n, event_type),
-             np.full(n, link))
+             np.full(n, link), np.full(n, machine))
         )  # fmt: skip
 
     everyone = np.ones(len(r), dtype=bool)
@@ -572,16 +584,32 @@ def _recipient_events(kd, cust, r, campaign_idx, sent, click_p):
     forward_ts = first_open + kd.integers("forward_delay", key, 30, 3600)
     add(opened & (kd.uniform("forward", key) < 0.02), 11, forward_ts, "forward")
 
+    # a prefetching client opens every delivered email, whatever its reader does; added last,
+    # from streams of its own, so that the other events keep their draws and their order
+    prefetching = kd.uniform("prefetching_client", cust["id"][r]) < machine_open_share
+    machine = delivered & prefetching
+    low, high = MACHINE_OPEN_DELAY_MINUTES
+    machine_ts = sent_ts + kd.integers("machine_open_delay", key, 60 * low, 60 * high + 1)
+    add(machine, 12, machine_ts, "open", machine=True)
+    for column, mask in enumerate((delivered, opened, machine & ~opened)):
+        np.add.at(opens[:, column], campaign_idx[mask], 1)
+
     columns = [np.concatenate(c) for c in zip(*events, strict=True)]
     events = dict(
-        zip(["r", "campaign_idx", "slot", "ts", "event_type", "link_type"], columns, strict=True)
+        zip(
+            ["r", "campaign_idx", "slot", "ts", "event_type", "link_type", "is_machine_open"],
+            columns,
+            strict=True,
+        )
     )
     left_ts = np.where(unsubscribed, unsub_ts, np.where(complained, complaint_ts, NEVER))
     bounced_ts = np.where(hard, bounce_ts, NEVER)
     return events, content, left_ts, bounced_ts, np.where(complained, "complaint", "unsubscribe")
 
 
-def _mailing(kd: _Keyed, ctx: _Context, cust: dict, stats: dict) -> _Mailing:
+def _mailing(
+    kd: _Keyed, ctx: _Context, cust: dict, stats: dict, machine_open_share: float, opens: np.ndarray
+) -> _Mailing:
     ids, n = cust["id"], len(cust["id"])
     subscribe_at = cust["signup_day"] * DAY + kd.integers("subscribe", ids, 0, DAY)
     subscribed_ts = np.where(cust["opt_in"], subscribe_at, NEVER)
@@ -625,7 +653,7 @@ def _mailing(kd: _Keyed, ctx: _Context, cust: dict, stats: dict) -> _Mailing:
             click_p = _P["clicks"][cust["persona"][r]]
         campaign_idx = idx + arm
         ev, content, left, bounced, kind = _recipient_events(
-            kd, cust, r, campaign_idx, sent, click_p
+            kd, cust, r, campaign_idx, sent, click_p, machine_open_share, opens
         )
         events.append(ev)
         left_type[r] = np.where(left < left_ts[r], kind, left_type[r])
@@ -834,12 +862,19 @@ def _dirty_orders(kd, cust, orders, items, counts, first_order_id):
 
 
 def _email_rows(kd, cust, mailing, counts, first_event_id):
+    """Email event rows; the other events number on from first_event_id as if machine opens were
+    not there, and machine opens are never duplicated, so they change no other row."""
     ev = mailing.events
     order = np.lexsort((ev["slot"], ev["campaign_idx"], ev["ts"], ev["r"]))
     ev = {k: v[order] for k, v in ev.items()}
-    event_id = first_event_id + np.arange(len(order))
-    key = (cust["id"][ev["r"]] * 16 + ev["campaign_idx"]) * 16 + ev["slot"]
-    dup = kd.uniform("event_dup", key) < 0.005
+    machine = ev["is_machine_open"]
+    send_key = cust["id"][ev["r"]] * 16 + ev["campaign_idx"]
+    event_id = np.where(
+        machine,
+        MACHINE_OPEN_EVENT_ID_OFFSET + send_key,
+        first_event_id + np.cumsum(~machine) - 1,
+    )
+    dup = ~machine & (kd.uniform("event_dup", send_key * 16 + ev["slot"]) < 0.005)
     counts["email_events"]["exact_duplicates"] += int(dup.sum())
     rows = np.repeat(np.arange(len(order)), 1 + dup)
     return {
@@ -850,6 +885,7 @@ def _email_rows(kd, cust, mailing, counts, first_event_id):
         "event_type": ev["event_type"][rows],
         "event_at": _timestamps(ev["ts"][rows]),
         "link_type": pa.array(ev["link_type"][rows].astype(object), type=_TEXT),
+        "is_machine_open": machine[rows],
     }
 
 
@@ -981,6 +1017,30 @@ def _planted(seed, n_customers, end_date, ctx, persona_counts, stats, conflictin
     }
 
 
+def _planted_opens(ctx: _Context, machine_open_share: float, opens: np.ndarray) -> dict:
+    """Each campaign's human and machine-only openers, for planted.json."""
+    return {
+        "machine_open_share": machine_open_share,
+        "definitions": {
+            "machine_open_share": "share of customers whose mail client opens (prefetches) every"
+            " delivered email within minutes of delivery; their own opens and clicks happen too",
+            "human_unique_opens": "delivered recipients who opened the email themselves (anyone"
+            " who clicked did)",
+            "machine_only_openers": "delivered recipients whose only opens are machine opens",
+        },
+        "campaigns": {
+            str(campaign_id): {
+                "delivered": int(delivered),
+                "human_unique_opens": int(human),
+                "machine_only_openers": int(machine_only),
+            }
+            for campaign_id, (delivered, human, machine_only) in zip(
+                ctx.campaigns["campaign_id"], opens, strict=True
+            )
+        },
+    }
+
+
 def generate_dataset(
     n_customers: int,
     seed: int,
@@ -990,14 +1050,18 @@ def generate_dataset(
     end_date: str = "2025-12-31",
     *,
     chunk_size: int = 100_000,
+    machine_open_share: float = MACHINE_OPEN_SHARE,
 ) -> dict[str, int]:
     """Write raw_<entity>.<fmt> for every entity in ENTITIES and the ground truth.
 
-    Returns the number of rows written per entity. The same arguments give byte-identical
-    files, whatever the chunk_size.
+    machine_open_share is the share of customers whose mail client opens every delivered email
+    (machine opens). Returns the number of rows written per entity. The same arguments give
+    byte-identical files, whatever the chunk_size.
     """
     if fmt not in ("csv", "parquet"):
         raise ValueError(f"fmt must be 'csv' or 'parquet', not {fmt!r}")
+    if not 0 <= machine_open_share <= 1:
+        raise ValueError(f"machine_open_share must be between 0 and 1, not {machine_open_share}")
     out_dir = Path(out_dir)
     truth_dir = Path(truth_dir) if truth_dir is not None else out_dir / "ground_truth"
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -1008,6 +1072,8 @@ def generate_dataset(
     counts = {table: dict.fromkeys(kinds, 0) for table, kinds in DIRT_KINDS.items()}
     stats = {v: {"recipients": 0, "converters": 0, "content_clickers": 0} for v in VARIANTS}
     persona_counts = np.zeros(len(PERSONAS), dtype=np.int64)
+    # per campaign: delivered recipients, human openers, machine-only openers
+    opens = np.zeros((len(ctx.campaigns), 3), dtype=np.int64)
     next_id = dict.fromkeys(["order", "event", "session", "subscription"], 1)
 
     with ExitStack() as stack:
@@ -1032,7 +1098,7 @@ def generate_dataset(
             truth.write({"customer_id": ids, "persona": names[cust["persona"]]})
             persona_counts += np.bincount(cust["persona"], minlength=len(PERSONAS))
 
-            mailing = _mailing(kd, ctx, cust, stats)
+            mailing = _mailing(kd, ctx, cust, stats, machine_open_share, opens)
             orders = _orders(kd, cust, mailing)
             items = _items(kd, ctx, orders)
             orders_out, items_out = _dirty_orders(kd, cust, orders, items, counts, next_id["order"])
@@ -1041,7 +1107,7 @@ def generate_dataset(
             writers["order_items"].write(items_out)
 
             events = _email_rows(kd, cust, mailing, counts, next_id["event"])
-            next_id["event"] += len(mailing.events["r"])
+            next_id["event"] += int((~mailing.events["is_machine_open"]).sum())
             writers["email_events"].write(events)
             subscriptions = _subscription_rows(cust, mailing, next_id["subscription"])
             next_id["subscription"] += len(mailing.subscriptions["r"])
@@ -1052,6 +1118,7 @@ def generate_dataset(
         rows = {entity: writer.rows for entity, writer in writers.items()}
 
     planted = _planted(seed, n_customers, end_date, ctx, persona_counts, stats, conflicting)
+    planted["email_opens"] = _planted_opens(ctx, machine_open_share, opens)
     planted["dirt"] = counts
     (truth_dir / "planted.json").write_text(json.dumps(planted, indent=2) + "\n")
     return rows

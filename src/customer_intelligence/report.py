@@ -436,13 +436,20 @@ def campaigns(marts: Marts) -> Section:
         return Section("campaigns", title, note(missing + explanation))
     rows = marts.rows(
         "select campaign_id, campaign_name, sent_at, sent, delivered, unique_opens, "
-        "unique_clicks, conversions, revenue, cost, open_rate, click_through_rate, "
-        "conversion_rate, roi from fct_campaign_kpis order by sent_at, campaign_id"
+        "machine_opens, unique_clicks, conversions, revenue, cost, open_rate, "
+        "open_rate_including_machine_opens, click_through_rate, conversion_rate, roi "
+        "from fct_campaign_kpis order by sent_at, campaign_id"
     )
-    total = {
-        column: sum(row[column] or 0 for row in rows)
-        for column in ("sent", "delivered", "unique_opens", "conversions", "revenue", "cost")
-    }
+    counted = (
+        "sent",
+        "delivered",
+        "unique_opens",
+        "machine_opens",
+        "conversions",
+        "revenue",
+        "cost",
+    )
+    total = {column: sum(row[column] or 0 for row in rows) for column in counted}
     delivered = total["delivered"]
     body = tiles(
         (
@@ -452,6 +459,15 @@ def campaigns(marts: Marts) -> Section:
                 "open-rate",
                 "open rate (all campaigns)",
                 percent(total["unique_opens"] / delivered if delivered else None),
+            ),
+            (
+                "open-rate-including-machine-opens",
+                "open rate counting machine opens",
+                percent(
+                    (total["unique_opens"] + total["machine_opens"]) / delivered
+                    if delivered
+                    else None
+                ),
             ),
             ("conversions", "conversions", integer(total["conversions"])),
             ("revenue", "attributed revenue", integer(total["revenue"])),
@@ -464,10 +480,18 @@ def campaigns(marts: Marts) -> Section:
             ),
         )
     )
+    body += note(
+        "Open rates count people: an open made by a mail client that downloads every email "
+        "(Apple Mail Privacy Protection and the like, flagged is_machine_open) is a machine open, "
+        "unless the recipient also clicked. Counting machine opens too inflates the open rate by "
+        "the share of recipients on such clients; without the flag in the data both rates are "
+        "the same."
+    )
     names = [row["campaign_name"] or str(row["campaign_id"]) for row in rows]
     rates = go.Figure()
     for measure, label in (
         ("open_rate", "open rate"),
+        ("open_rate_including_machine_opens", "open rate counting machine opens"),
         ("click_through_rate", "click-through rate"),
         ("conversion_rate", "conversion rate"),
     ):
@@ -482,6 +506,7 @@ def campaigns(marts: Marts) -> Section:
             "Sent",
             "Delivered",
             "Open rate",
+            "Incl. machine opens",
             "CTR",
             "Conversions",
             "Conversion rate",
@@ -496,6 +521,7 @@ def campaigns(marts: Marts) -> Section:
                 integer(row["sent"]),
                 integer(row["delivered"]),
                 percent(row["open_rate"]),
+                percent(row["open_rate_including_machine_opens"]),
                 percent(row["click_through_rate"]),
                 integer(row["conversions"]),
                 percent(row["conversion_rate"], 2),

@@ -31,6 +31,7 @@ joined as (
         sends.is_soft_bounce,
         sends.is_delivered,
         sends.has_opened,
+        sends.has_machine_opened_only,
         sends.has_clicked,
         sends.has_unsubscribed,
         sends.has_complained,

@@ -15,7 +15,8 @@ arms as (
         sent,
         delivered,
         conversions,
-        unique_clicks
+        unique_clicks,
+        unique_opens
     from campaign_kpis
     where experiment_id is not null
 ),
@@ -87,6 +88,15 @@ metric_arms as (
         'click_through' as metric,
         delivered as arm_n,
         unique_clicks as arm_successes
+    from arms
+    union all
+    select
+        experiment_id,
+        variant,
+        -- people's opens only: machine opens differ with each arm's share of prefetching clients
+        'open' as metric,
+        delivered as arm_n,
+        unique_opens as arm_successes
     from arms
 ),
 

@@ -32,6 +32,7 @@ counted as (
         coalesce(recipient_counts.hard_bounces, 0) as hard_bounces,
         coalesce(recipient_counts.soft_bounces, 0) as soft_bounces,
         coalesce(recipient_counts.unique_opens, 0) as unique_opens,
+        coalesce(recipient_counts.machine_opens, 0) as machine_opens,
         coalesce(recipient_counts.unique_clicks, 0) as unique_clicks,
         coalesce(recipient_counts.conversions, 0) as conversions,
         coalesce(recipient_counts.unsubscribes, 0) as unsubscribes,

@@ -13,5 +13,6 @@ select
     email,
     event_type,
     event_at,
-    link_type
+    link_type,
+    is_machine_open
 from email_events

@@ -34,6 +34,11 @@ parsed as (
         lower(trim(event_type)) as event_type,
         {{ parse_raw('event_at', 'timestamp', native_types) }} as event_at,
         nullif(lower(trim(link_type)), '') as link_type,
+        {#- an empty flag is no machine open (an export fills it on machine opens only) #}
+        case
+            when {{ raw_is_empty('is_machine_open', native_types) }} then false
+            else {{ parse_raw('is_machine_open', 'boolean', native_types) }}
+        end as is_machine_open,
         raw_values,
         empty_fields,
         copies
@@ -51,6 +56,7 @@ checked as (
                     {%- endfor %}
                 ) then 'unknown_event_type'
             when parsed.event_at is null then 'unparseable_event_at'
+            when parsed.is_machine_open is null then 'unparseable_is_machine_open'
             when campaigns.campaign_id is null then 'unknown_campaign'
             when customers.customer_id is null then 'unknown_customer'
         end as rejection_reason

@@ -34,18 +34,18 @@ ranked as (
         candidates.weight_popularity,
         holdout_window.cutoff_date as validation_start_date,
         holdout_window.end_date as validation_end_date,
-        coalesce(recommender_metrics.customers_evaluated, 0) as customers_validated,
         recommender_metrics.hit_rate_at_3 as validation_hit_rate_at_3,
         recommender_metrics.hit_rate_standard_error as validation_hit_rate_standard_error,
         recommender_metrics.recall_at_3 as validation_recall_at_3,
+        coalesce(recommender_metrics.customers_evaluated, 0) as customers_validated,
+        max(case when candidates.candidate = 'configured' then 1 else 0 end) over () as is_configured,
         row_number() over (
             order by
                 case when candidates.candidate = 'configured' then 0 else 1 end,
                 recommender_metrics.hit_rate_at_3 desc nulls last,
                 recommender_metrics.recall_at_3 desc nulls last,
                 candidates.candidate_order asc
-        ) as choice_rank,
-        max(case when candidates.candidate = 'configured' then 1 else 0 end) over () as is_configured
+        ) as choice_rank
     from candidates
     left join recommender_metrics
         on candidates.candidate = recommender_metrics.recommender

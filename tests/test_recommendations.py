@@ -74,6 +74,15 @@ def expected_rules(items: pd.DataFrame, min_support: float, min_confidence: floa
             "select order_id, category as product_id from stg_order_items "
             "join stg_products using (product_id)",
         ),
+        # the rules the evaluation and the blend's validation are trained on: earlier orders only
+        *(
+            (
+                f"int_recommendation_{training}_rules",
+                "select order_id, product_id from stg_order_items join stg_orders using (order_id)"
+                f" where ordered_on < (select cutoff_date from int_recommendation_{window}_window)",
+            )
+            for training, window in (("training", "holdout"), ("validation", "validation"))
+        ),
     ],
 )
 def test_rules_equal_a_brute_force_pandas_computation(generated_build, model, items_sql):
@@ -303,16 +312,11 @@ def test_blend_is_chosen_on_the_validation_window_by_an_independent_count(genera
     holdout_cutoff, holdout_end = connection.sql(
         "select cutoff_date, end_date from int_recommendation_holdout_window"
     ).fetchall()[0]
-    latest_basket_order = connection.sql(
-        "select max(ordered_on) from int_recommendation_validation_baskets join stg_orders "
-        "using (order_id)"
-    ).fetchall()[0][0]
 
-    # the window ends where the hold-out starts and is as long; its inputs come before it
+    # the window ends where the hold-out starts and is as long
     start = weights["validation_start_date"].iloc[0]
     assert (weights["validation_end_date"] == holdout_cutoff).all()
     assert holdout_cutoff - start == holdout_end - holdout_cutoff
-    assert latest_basket_order < start
     assert len(weights) == 15
     assert (weights[["weight_segment", "weight_rules", "weight_popularity"]].sum(axis=1) == 1).all()
     assert (weights["customers_validated"] == len(evaluated)).all()

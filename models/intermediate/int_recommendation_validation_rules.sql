@@ -2,8 +2,8 @@
 -- placed before the validation window only
 with
 
-validation_baskets as (
-    select * from {{ ref('int_recommendation_validation_baskets') }}
+training_baskets as (
+    select * from {{ ref('int_recommendation_training_baskets') }}
 ),
 
 basket_orders as (
@@ -21,12 +21,15 @@ validation_orders as (
     where basket_orders.ordered_on < validation_window.cutoff_date
 ),
 
--- the rule CTEs read the baskets several times, each straight from the table
+-- the rule CTEs read the baskets several times, each straight from the table: a filter on it,
+-- not a table of its own (at 10M customers, most of 200M lines again)
 baskets as {{ inline_cte() }} (
     select
-        order_id,
-        product_id as item
-    from validation_baskets
+        training_baskets.order_id,
+        training_baskets.product_id as item
+    from training_baskets
+    cross join validation_window
+    where training_baskets.ordered_on < validation_window.cutoff_date
 ),
 
 {{ association_rule_ctes(dbt.type_bigint(), basket_orders='validation_orders') }}

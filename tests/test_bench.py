@@ -11,7 +11,8 @@ import os
 import pyarrow.parquet as pq
 
 from conftest import copy_project
-from customer_intelligence import bench, cli
+from customer_intelligence import cli
+from customer_intelligence.bench import build as bench
 from customer_intelligence.generate import ENTITIES
 from customer_intelligence.input_config import load_input_config
 
@@ -109,3 +110,16 @@ def test_a_failing_build_is_reported_with_the_end_of_its_log(tmp_path, monkeypat
     assert "build 1 exited with" in error
     assert "no_such_model" in error
     assert not (data / "build_1.json").exists()
+
+
+def test_bench_only_clv_fits_each_size_and_other_parts_take_one(tmp_path, capsys):
+    output = tmp_path / "clv.json"
+    arguments = ["--customers", "300", "600", "--runs", "1", "--output", str(output)]
+
+    assert cli.main(["bench", "--only", "clv", *arguments]) == 0
+    assert cli.main(["bench", "--customers", "300", "600"]) == 2
+
+    written = json.loads(output.read_text())
+    assert list(written["sizes"]) == ["300", "600"]
+    assert all(size["median_seconds"] > 0 for size in written["sizes"].values())
+    assert "--customers takes one size except with --only clv" in capsys.readouterr().err

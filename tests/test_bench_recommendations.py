@@ -1,4 +1,4 @@
-"""The recommendation benchmark: generated data, one build, every model's compiled SQL timed."""
+"""`customer-intel bench --only recommendations`: generated data, one build, each model timed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from customer_intelligence import bench_recommendations, cli
+from customer_intelligence import cli
+from customer_intelligence.bench import recommendations as bench_recommendations
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -28,11 +29,13 @@ def test_copied_project_builds_staging_and_intermediate_models_as_tables(tmp_pat
 
 
 @pytest.mark.e2e
-def test_bench_recommendations_command_times_every_model(tmp_path, capsys):
+def test_bench_only_recommendations_times_every_model(tmp_path, capsys):
     output = tmp_path / "bench.json"
-    arguments = ["--customers", "300", "--runs", "1", "--workdir", str(tmp_path)]
+    arguments = ["--customers", "300", "--runs", "1", "--data-dir", str(tmp_path)]
 
-    assert cli.main(["bench-recommendations", *arguments, "--output", str(output)]) == 0
+    assert (
+        cli.main(["bench", "--only", "recommendations", *arguments, "--output", str(output)]) == 0
+    )
 
     printed = capsys.readouterr().out
     written = json.loads(output.read_text())

@@ -1,4 +1,4 @@
-"""The segmentation benchmark: realistic resampled input, the model's own SQL, every stage timed."""
+"""`customer-intel bench --only segmentation`: resampled input, the model's own SQL, each stage."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import numpy as np
 import pyarrow as pa
 from sklearn.datasets import make_blobs
 
-from customer_intelligence import bench_segmentation, cli, segmentation
+from customer_intelligence import cli, segmentation
+from customer_intelligence.bench import segmentation as bench_segmentation
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -69,14 +70,14 @@ def test_benchmark_sql_is_the_assignment_model_and_matches_assign_nearest():
     assert assigned == expected
 
 
-def test_bench_segmentation_command_prints_and_writes_every_stage(tmp_path, capsys):
+def test_bench_only_segmentation_prints_and_writes_every_stage(tmp_path, capsys):
     database, output = tmp_path / "source.duckdb", tmp_path / "bench.json"
     with duckdb.connect(str(database)) as connection:
         connection.register("source", feature_table())
         connection.execute("create table int_customer_segmentation_features as from source")
 
     arguments = ["--customers", "2000", "--runs", "1", "--database", str(database)]
-    assert cli.main(["bench-segmentation", *arguments, "--output", str(output)]) == 0
+    assert cli.main(["bench", "--only", "segmentation", *arguments, "--output", str(output)]) == 0
 
     printed = capsys.readouterr().out
     written = json.loads(output.read_text())

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 
 from conftest import copy_project
-from customer_intelligence import bench
+from customer_intelligence.bench import build as bench
 from test_own_data import build_with_input, quick_vars_block
 
 pytestmark = pytest.mark.e2e

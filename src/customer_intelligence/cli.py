@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from customer_intelligence import settings
+from customer_intelligence.bench import PARTS
 from customer_intelligence.build_process import checkout_lock, run_until_stopped
 
 
@@ -109,42 +110,46 @@ def report(result: dict, print_table, output: str | None) -> int:
     return 0
 
 
-def bench_segmentation(args: argparse.Namespace) -> int:
-    import duckdb
-
-    from customer_intelligence.bench_segmentation import benchmark, print_table
-
-    database = args.database or settings.duckdb_path()
-    with duckdb.connect(str(database), read_only=True) as connection:
-        source = connection.sql("select * from int_customer_segmentation_features").to_arrow_table()
-    result = benchmark(source, args.customers, args.runs, project_dir())
-    return report(result, print_table, args.output)
-
-
-def bench_recommendations(args: argparse.Namespace) -> int:
-    from customer_intelligence.bench_recommendations import benchmark, print_table
-
-    with tempfile.TemporaryDirectory(dir=args.workdir) as workdir:
-        result = benchmark(args.customers, args.runs, project_dir(), Path(workdir))
-    return report(result, print_table, args.output)
-
-
-def bench_clv(args: argparse.Namespace) -> int:
-    from customer_intelligence.bench_clv import benchmark, print_table
-
-    return report(benchmark(args.customers, args.runs), print_table, args.output)
-
-
 def bench(args: argparse.Namespace) -> int:
-    from customer_intelligence.bench import BuildFailed, benchmark, print_table
+    customers = args.customers or (
+        [100_000, 1_000_000, 10_000_000] if args.only == "clv" else [1_000_000]
+    )
+    if args.only != "clv" and len(customers) > 1:
+        print(
+            "customer-intel bench: --customers takes one size except with --only clv",
+            file=sys.stderr,
+        )
+        return 2
+    # each part's own default seed unless one is given
+    seeded = {} if args.seed is None else {"seed": args.seed}
+    if args.only == "clv":
+        from customer_intelligence.bench.clv import benchmark, print_table
+
+        return report(benchmark(customers, args.runs, **seeded), print_table, args.output)
+    if args.only == "segmentation":
+        import duckdb
+
+        from customer_intelligence.bench.segmentation import benchmark, print_table
+
+        database = args.database or settings.duckdb_path()
+        with duckdb.connect(str(database), read_only=True) as connection:
+            source = connection.sql(
+                "select * from int_customer_segmentation_features"
+            ).to_arrow_table()
+        result = benchmark(source, customers[0], args.runs, project_dir(), **seeded)
+        return report(result, print_table, args.output)
+    if args.only == "recommendations":
+        from customer_intelligence.bench.recommendations import benchmark, print_table
+
+        args.data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=args.data_dir) as workdir:
+            result = benchmark(customers[0], args.runs, project_dir(), Path(workdir), **seeded)
+        return report(result, print_table, args.output)
+    from customer_intelligence.bench.build import BuildFailed, benchmark, print_table
 
     try:
         result = benchmark(
-            args.customers,
-            args.runs,
-            args.data_dir,
-            seed=args.seed,
-            input_format=args.input_format,
+            customers[0], args.runs, args.data_dir, input_format=args.input_format, **seeded
         )
     except BuildFailed as error:
         print(f"customer-intel bench: {error}", file=sys.stderr)
@@ -206,78 +211,60 @@ def parser() -> argparse.ArgumentParser:
     report_command.set_defaults(handler=html_report)
 
     bench_command = commands.add_parser(
-        "bench-segmentation",
-        help="time selection, fit and SQL assignment of the segmentation on resampled customers",
+        "bench",
+        help="time the full build, or one part of it (--only), on generated data of a given size",
     )
-    bench_command.add_argument("--customers", type=int, default=1_000_000)
+    bench_command.add_argument(
+        "--only",
+        choices=PARTS,
+        default="build",
+        help="build: the whole `customer-intel build` (tests included); segmentation: "
+        "selection, fit and SQL assignment on the built customers' features resampled to the "
+        "size; recommendations: build once, then time each basket rule and recommendation "
+        "model's SQL; clv: the BG/NBD and Gamma-Gamma fits on simulated customers "
+        "(default: %(default)s)",
+    )
+    bench_command.add_argument(
+        "--customers",
+        type=int,
+        nargs="+",
+        default=None,
+        help="size (default 1,000,000; with --only clv several sizes, default 100,000 "
+        "1,000,000 10,000,000)",
+    )
     bench_command.add_argument("--runs", type=int, default=3, help="median of this many runs")
     bench_command.add_argument("--output", default=None, help="also write the figures as JSON")
+    bench_command.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="seed of the generated, resampled or simulated data (default: 42 for build and "
+        "recommendations, 0 for segmentation and clv)",
+    )
+    bench_command.add_argument(
+        "--input-format",
+        choices=("entities", "transactions"),
+        default="entities",
+        help="build: give the generated data as one file per entity, or its order lines as one "
+        "transaction log (default: %(default)s)",
+    )
+    bench_command.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "customer-intel-bench",
+        help="build: folder for the generated data, database and logs (data of the same size "
+        "and seed found there is reused); recommendations: the generated data goes to a "
+        "folder inside it, removed afterwards (1,000,000 customers need about 5 GB) "
+        "(default: %(default)s)",
+    )
     bench_command.add_argument(
         "--database",
         type=Path,
         default=None,
-        help="built database to resample int_customer_segmentation_features from "
-        "(default: DUCKDB_PATH)",
+        help="segmentation: built database to resample int_customer_segmentation_features "
+        "from (default: DUCKDB_PATH)",
     )
-    bench_command.set_defaults(handler=bench_segmentation)
-
-    recommendations_bench = commands.add_parser(
-        "bench-recommendations",
-        help="generate data, build once, then time the basket rule and recommendation models",
-    )
-    recommendations_bench.add_argument("--customers", type=int, default=1_000_000)
-    recommendations_bench.add_argument(
-        "--runs", type=int, default=3, help="median of this many runs"
-    )
-    recommendations_bench.add_argument(
-        "--output", default=None, help="also write the figures as JSON"
-    )
-    recommendations_bench.add_argument(
-        "--workdir",
-        default=None,
-        help="folder for the generated data and database, removed afterwards (default: the "
-        "system temporary folder; 1,000,000 customers need about 5 GB)",
-    )
-    recommendations_bench.set_defaults(handler=bench_recommendations)
-
-    clv_bench = commands.add_parser(
-        "bench-clv", help="time the BG/NBD and Gamma-Gamma fits on simulated customers"
-    )
-    clv_bench.add_argument(
-        "--customers",
-        type=int,
-        nargs="+",
-        default=[100_000, 1_000_000, 10_000_000],
-        help="sizes to fit (default: %(default)s)",
-    )
-    clv_bench.add_argument("--runs", type=int, default=3, help="median of this many runs")
-    clv_bench.add_argument("--output", default=None, help="also write the figures as JSON")
-    clv_bench.set_defaults(handler=bench_clv)
-
-    build_bench_command = commands.add_parser(
-        "bench", help="time the full build on generated Parquet data of a given size"
-    )
-    build_bench_command.add_argument("--customers", type=int, default=1_000_000)
-    build_bench_command.add_argument("--runs", type=int, default=3, help="median of this many")
-    build_bench_command.add_argument(
-        "--output", default=None, help="also write the figures as JSON"
-    )
-    build_bench_command.add_argument("--seed", type=int, default=42)
-    build_bench_command.add_argument(
-        "--input-format",
-        choices=("entities", "transactions"),
-        default="entities",
-        help="give the generated data as one file per entity, or its order lines as one "
-        "transaction log (default: %(default)s)",
-    )
-    build_bench_command.add_argument(
-        "--data-dir",
-        type=Path,
-        default=Path(tempfile.gettempdir()) / "customer-intel-bench",
-        help="folder for the generated data, database and logs; data of the same size and seed "
-        "found there is reused (default: %(default)s)",
-    )
-    build_bench_command.set_defaults(handler=bench)
+    bench_command.set_defaults(handler=bench)
     return root
 
 

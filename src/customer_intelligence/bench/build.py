@@ -25,6 +25,7 @@ import duckdb
 import pyarrow.parquet as pq
 import yaml
 
+from customer_intelligence.bench import peak_rss_mb
 from customer_intelligence.generate import ENTITIES, generate_dataset
 
 MARKER = "bench_dataset.json"
@@ -103,11 +104,6 @@ def write_input_config(data_dir: Path, input_format: str = "entities") -> Path:
         sources = {entity: {"path": f"raw_{entity}.parquet"} for entity in ENTITIES}
     config.write_text(yaml.safe_dump({"sources": sources}, sort_keys=False))
     return config
-
-
-def peak_rss_mb(rusage) -> float:
-    """``ru_maxrss`` (kilobytes on Linux) in MB."""
-    return rusage.ru_maxrss / 1024
 
 
 def build_once(config: Path, workdir: Path, run: int) -> dict[str, object]:

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +19,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from customer_intelligence import clv
-from customer_intelligence.bench import peak_rss_mb
+from customer_intelligence.bench import medians, peak_rss_mb, timed_child
 
 # about the maximum-likelihood estimates of a real CD store's log (23,570 customers)
 BGNBD = {"r": 0.25, "alpha": 4.79, "a": 0.72, "b": 2.16}
@@ -34,9 +31,8 @@ def fit_once(path: Path) -> dict[str, object]:
     started = time.perf_counter()
     params = clv.fit_table(table, data_name=str(path)).to_pylist()[0]
     seconds = time.perf_counter() - started
-    peak_mb = peak_rss_mb(resource.getrusage(resource.RUSAGE_SELF))
     fitted = {name: params[name] for name in ("r", "alpha", "a", "b", "p", "q", "v")}
-    return {"seconds": seconds, "peak_mb": peak_mb, "params": fitted}
+    return {"seconds": seconds, "peak_mb": peak_rss_mb(), "params": fitted}
 
 
 def benchmark(sizes: list[int], runs: int, seed: int = 0) -> dict[str, object]:
@@ -50,22 +46,7 @@ def benchmark(sizes: list[int], runs: int, seed: int = 0) -> dict[str, object]:
             )
             pq.write_table(table, path)
             del table
-            measured = [
-                json.loads(
-                    subprocess.run(
-                        [sys.executable, "-m", __name__, str(path)],
-                        capture_output=True,
-                        text=True,
-                        check=True,
-                    ).stdout
-                )
-                for _ in range(runs)
-            ]
-            results[customers] = {
-                "median_seconds": statistics.median(run["seconds"] for run in measured),
-                "median_peak_mb": statistics.median(run["peak_mb"] for run in measured),
-                "runs": measured,
-            }
+            results[customers] = medians([timed_child(__name__, str(path)) for _ in range(runs)])
     return {"runs": runs, "sizes": results}
 
 
@@ -83,7 +64,7 @@ def print_table(result: dict[str, object]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Child process: ``python -m customer_intelligence.bench_clv STATISTICS.parquet``."""
+    """Child process: ``python -m customer_intelligence.bench.clv STATISTICS.parquet``."""
     arguments = argparse.ArgumentParser()
     arguments.add_argument("statistics", type=Path)
     print(json.dumps(fit_once(arguments.parse_args(argv).statistics)))

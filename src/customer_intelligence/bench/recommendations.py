@@ -15,9 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import time
@@ -26,6 +24,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from customer_intelligence.bench import medians, peak_rss_mb, print_steps, timed_child
 from customer_intelligence.generate import ENTITIES, generate_dataset
 
 # in dependency order; the intermediate models are the recommendation-specific steps
@@ -127,9 +126,7 @@ def run_model(database: Path, sql_file: Path) -> dict[str, float]:
         connection.execute(f"create or replace table bench_output as {sql}")
         seconds = time.perf_counter() - started
         connection.execute("drop table bench_output")
-    # ru_maxrss is in kilobytes on Linux
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_mb": peak_mb}
+    return {"seconds": seconds, "peak_mb": peak_rss_mb()}
 
 
 def benchmark(
@@ -155,20 +152,9 @@ def benchmark(
     for model in MODELS:
         sql_file = workdir / f"{model}.sql"
         sql_file.write_text(nodes[model]["compiled_code"])
-        results = []
-        for _ in range(runs):
-            child = subprocess.run(
-                [sys.executable, "-m", __name__, str(database), str(sql_file)],
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            results.append(json.loads(child.stdout))
-        models[model] = {
-            "median_seconds": statistics.median(run["seconds"] for run in results),
-            "median_peak_mb": statistics.median(run["peak_mb"] for run in results),
-            "runs": results,
-        }
+        models[model] = medians(
+            [timed_child(__name__, str(database), str(sql_file)) for _ in range(runs)]
+        )
     with duckdb.connect(str(database), read_only=True) as connection:
         order_lines = connection.sql("select count(*) from stg_order_items").fetchall()[0][0]
     return {
@@ -183,21 +169,15 @@ def benchmark(
 
 
 def print_table(result: dict[str, object]) -> None:
-    width = max(len(model) for model in result["models"]) + 2
-    print(
+    title = (
         f"{result['customers']:,} customers, {result['order_lines']:,} order lines, "
         f"median of {result['runs']} run(s)"
     )
-    print(f"{'model':<{width}}{'seconds':>10}{'peak MB':>10}")
-    for model, figures in result["models"].items():
-        print(
-            f"{model:<{width}}{figures['median_seconds']:>10.2f}{figures['median_peak_mb']:>10.0f}"
-        )
-    print(f"{'total':<{width}}{result['total_seconds']:>10.2f}")
+    print_steps(title, "model", result["models"], result["total_seconds"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Child process: ``python -m customer_intelligence.bench_recommendations DATABASE SQL``."""
+    """Child process: ``python -m customer_intelligence.bench.recommendations DATABASE SQL``."""
     arguments = argparse.ArgumentParser()
     arguments.add_argument("database", type=Path)
     arguments.add_argument("sql_file", type=Path, nargs="?")

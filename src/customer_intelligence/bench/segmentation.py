@@ -19,9 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +32,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from customer_intelligence import segmentation
-from customer_intelligence.bench import peak_rss_mb
+from customer_intelligence.bench import medians, peak_rss_mb, print_steps, timed_child
 
 STAGES = ("selection", "fit", "sql_assignment")
 ASSIGNMENT_MODEL = Path("models/intermediate/int_customer_segment_assignments.sql")
@@ -136,8 +133,7 @@ def run_stage(stage: str, workdir: Path, project: Path) -> dict[str, float]:
             started = time.perf_counter()
             connection.execute(f"create table assignments as {sql}")
             seconds = time.perf_counter() - started
-    peak_mb = peak_rss_mb(resource.getrusage(resource.RUSAGE_SELF))
-    return {"seconds": seconds, "peak_mb": peak_mb}
+    return {"seconds": seconds, "peak_mb": peak_rss_mb()}
 
 
 def benchmark(
@@ -147,38 +143,23 @@ def benchmark(
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
         pq.write_table(resample_features(source, customers, seed), workdir / "features.parquet")
-        measured = {stage: [] for stage in STAGES}
-        for stage in STAGES:
-            for _ in range(runs):
-                child = subprocess.run(
-                    [sys.executable, "-m", __name__, stage, str(workdir), str(project)],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                )
-                measured[stage].append(json.loads(child.stdout))
-    stages = {
-        stage: {
-            "median_seconds": statistics.median(run["seconds"] for run in results),
-            "median_peak_mb": statistics.median(run["peak_mb"] for run in results),
-            "runs": results,
+        stages = {
+            stage: medians(
+                [timed_child(__name__, stage, str(workdir), str(project)) for _ in range(runs)]
+            )
+            for stage in STAGES
         }
-        for stage, results in measured.items()
-    }
     total = sum(stage["median_seconds"] for stage in stages.values())
     return {"customers": customers, "runs": runs, "stages": stages, "total_seconds": total}
 
 
 def print_table(result: dict[str, object]) -> None:
-    print(f"{result['customers']:,} customers, median of {result['runs']} run(s)")
-    print(f"{'stage':<16}{'seconds':>10}{'peak MB':>10}")
-    for stage, figures in result["stages"].items():
-        print(f"{stage:<16}{figures['median_seconds']:>10.2f}{figures['median_peak_mb']:>10.0f}")
-    print(f"{'total':<16}{result['total_seconds']:>10.2f}")
+    title = f"{result['customers']:,} customers, median of {result['runs']} run(s)"
+    print_steps(title, "stage", result["stages"], result["total_seconds"])
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Child process: ``python -m customer_intelligence.bench_segmentation STAGE DIR PROJECT``."""
+    """Child process: ``python -m customer_intelligence.bench.segmentation STAGE DIR PROJECT``."""
     arguments = argparse.ArgumentParser()
     arguments.add_argument("stage", choices=STAGES)
     arguments.add_argument("workdir", type=Path)

@@ -71,6 +71,11 @@ def test_every_wrong_var_is_named_with_its_value_and_form_before_any_model(proje
         ({"clv_calibration_end": "30/06/2025"}, "'clv_calibration_end' is '30/06/2025'"),
         ({"order_channels": "web"}, "'order_channels' is 'web', which is not a list"),
         ({"segmentation_features": ["Ünïcode"]}, "'Ünïcode' is not"),
+        (
+            {"segmentation_refit_min_gain": "0.02; drop table x"},
+            "'segmentation_refit_min_gain' is '0.02; drop table x', which is not a number from 0"
+            " to 1",
+        ),
     ],
 )
 def test_a_single_wrong_var_stops_the_build(project, tmp_path, dbt_vars, expected):

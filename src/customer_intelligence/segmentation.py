@@ -13,7 +13,8 @@ Everything a SQL model needs to label customers comes back as a plain table:
 A dbt Python model only reads Arrow, calls one function here and returns its table. In order:
 ``prepare_features`` (keep the preprocessing table), ``select_k`` and ``compare_methods`` on
 ``apply_preprocessing``'s matrix, ``fit_centroids`` with ``chosen_k`` and the previous centroid
-table, then SQL assigns customers and profiles segments, and ``name_segments`` names them.
+table (the refit starts from it, so a small change in the data moves few customers), then SQL
+assigns customers and profiles segments, and ``name_segments`` names them.
 """
 
 from __future__ import annotations
@@ -91,7 +92,17 @@ MIN_STABILITY = 0.8
 _one_thread = threadpool_limits.wrap(limits=1)
 
 PREPROCESSING_COLUMNS = ["feature", "log_transformed", "impute_rule", "impute_value", "mean", "std"]
-CENTROID_COLUMNS = ["segment_id", "feature", "centroid_scaled", "centroid_original"]
+CENTROID_COLUMNS = [
+    "segment_id",
+    "feature",
+    "centroid_scaled",
+    "centroid_original",
+    "fit_start",
+    "customers_moved_in",
+]
+# a refit from the previous centroids is replaced by a fresh k-means++ fit only when the fresh
+# fit's inertia is lower by more than this share (var segmentation_refit_min_gain)
+REFIT_MIN_GAIN = 0.02
 
 
 # --- features --------------------------------------------------------------------------------
@@ -143,6 +154,8 @@ RESULT_SCHEMAS = {
             ("feature", pa.string()),
             ("centroid_scaled", pa.float64()),
             ("centroid_original", pa.float64()),
+            ("fit_start", pa.string()),
+            ("customers_moved_in", pa.int64()),
         ]
     ),
     "comparison": pa.schema(
@@ -423,9 +436,41 @@ def fit_kmeans(
     the arbitrary order k-means finds clusters in.
     """
     sample = matrix[_sample(len(matrix), sample_size, np.random.default_rng(seed))]
-    model = KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(sample)
+    model = KMeans(n_clusters=k, n_init=N_INIT, random_state=seed, tol=0).fit(sample)
     sizes = np.bincount(model.labels_, minlength=k)
     return model.cluster_centers_[np.argsort(-sizes, kind="stable")]
+
+
+@_one_thread
+def refit_from(sample: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """k-means started from given centroids (same order out): where the data did not move
+    them, they come back as they were."""
+    model = KMeans(n_clusters=len(centroids), init=centroids, n_init=1, tol=0).fit(sample)
+    return model.cluster_centers_
+
+
+def inertia(matrix: np.ndarray, centroids: np.ndarray) -> float:
+    """Sum of squared distances of the rows to their nearest centroid."""
+    nearest = assign_nearest(matrix, centroids)
+    return float(np.sum((matrix - centroids[nearest]) ** 2))
+
+
+def stable_sample(table: pa.Table, size: int, seed: int = 0) -> np.ndarray:
+    """Sorted positions of the `size` rows with the smallest seeded hash of their customer_id
+    (all rows when fewer): removing a few customers takes no one else out of the sample or in."""
+    if table.num_rows <= size:
+        return np.arange(table.num_rows)
+    customer_ids = table.column("customer_id").to_numpy().astype(np.uint64)
+    hashed = _mix64(_mix64(customer_ids) ^ np.uint64(seed))
+    return np.sort(np.argpartition(hashed, size - 1)[:size])
+
+
+def _mix64(values: np.ndarray) -> np.ndarray:
+    """SplitMix64's finalizer: a bijection of 64-bit integers that spreads neighbouring ids."""
+    mixed = values + np.uint64(0x9E3779B97F4A7C15)
+    mixed = (mixed ^ (mixed >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    mixed = (mixed ^ (mixed >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return mixed ^ (mixed >> np.uint64(31))
 
 
 def assign_nearest(matrix: np.ndarray, centroids: np.ndarray) -> np.ndarray:
@@ -459,17 +504,29 @@ def align_to_previous(
 
 
 def centroid_table(
-    centroids: np.ndarray, segment_ids: Sequence[int], preprocessing: pd.DataFrame
+    centroids: np.ndarray,
+    segment_ids: Sequence[int],
+    preprocessing: pd.DataFrame,
+    fit_start: str = "fresh",
+    customers_moved_in: Sequence[int] | None = None,
 ) -> pd.DataFrame:
-    """One row per segment and feature: the centroid scaled (for SQL) and in original units."""
+    """One row per segment and feature: the centroid scaled (for SQL) and in original units,
+    how the fit started and how many customers it moved into the segment (null: first fit)."""
     recipe = _to_pandas(preprocessing)
     segments, features = centroids.shape
+    moved = (
+        pd.array([None] * segments, dtype="Int64")
+        if customers_moved_in is None
+        else pd.array(customers_moved_in, dtype="Int64")
+    )
     table = pd.DataFrame(
         {
             "segment_id": np.repeat(np.asarray(segment_ids, dtype=np.int64), features),
             "feature": np.tile(recipe["feature"].to_numpy(dtype=object), segments),
             "centroid_scaled": centroids.ravel(),
             "centroid_original": to_original_units(centroids, recipe).ravel(),
+            "fit_start": fit_start,
+            "customers_moved_in": moved.repeat(features),
         }
     )
     return table.sort_values(["segment_id"], kind="stable", ignore_index=True)
@@ -504,16 +561,37 @@ def fit_centroids(
     previous_centroids: Table | None = None,
     sample_size: int = FIT_SAMPLE_SIZE,
     seed: int = 0,
+    min_gain: float = REFIT_MIN_GAIN,
 ) -> pd.DataFrame:
-    """Production fit: scale with the recipe, fit k-means, keep previous ids, return the table."""
+    """Production fit: scale with the recipe, fit k-means, keep previous ids, return the table.
+
+    The fit runs on the customers of ``stable_sample`` (by customer_id; all rows when there
+    are no more than ``sample_size``). With previous centroids at the same k, k-means
+    starts from them (rescaled with this recipe) and each keeps its segment id; a fresh
+    k-means++ fit replaces that refit only when its inertia on the sample is lower by more
+    than ``min_gain`` (a share), and then inherits ids by Hungarian matching. Without previous
+    centroids, or at another k, the fit is fresh. ``customers_moved_in`` counts, for each
+    segment, the customers of ``table`` nearest to it now whose nearest previous centroid had
+    another id: the customers the refit moved (a customer whose own data changed is counted
+    only when the centroids' move, not its data, changed its segment).
+    """
     recipe = _to_pandas(preprocessing)
-    centroids = fit_kmeans(ScaledTable(table, recipe), k, sample_size, seed)
+    rows = ScaledTable(table, recipe)
+    sample = rows[stable_sample(rows.table, sample_size, seed)]
+    fresh = fit_kmeans(sample, k, len(sample), seed)
     if previous_centroids is None or _to_pandas(previous_centroids).empty:
-        ids = np.arange(1, k + 1)
+        return centroid_table(fresh, np.arange(1, k + 1), recipe)
+    old_ids, old = centroids_from_table(previous_centroids, recipe)
+    refit = refit_from(sample, old) if len(old) == k else None
+    if refit is not None and inertia(sample, fresh) >= (1 - min_gain) * inertia(sample, refit):
+        centroids, ids, fit_start = refit, old_ids, "previous"
     else:
-        old_ids, old = centroids_from_table(previous_centroids, recipe)
-        ids = align_to_previous(centroids, old, old_ids)
-    return centroid_table(centroids, ids, recipe)
+        centroids, ids, fit_start = fresh, align_to_previous(fresh, old, old_ids), "fresh"
+    matrix = apply_preprocessing(rows.table, recipe)
+    now = ids[assign_nearest(matrix, centroids)]
+    moved = now != old_ids[assign_nearest(matrix, old)]
+    moved_in = [int(np.sum(moved & (now == segment))) for segment in ids]
+    return centroid_table(centroids, ids, recipe, fit_start, moved_in)
 
 
 # --- comparing methods -----------------------------------------------------------------------

@@ -199,6 +199,31 @@ def test_select_k_fixed_k_overrides_the_rule():
     assert scores.loc[scores["is_chosen"], "k"].tolist() == [7]
 
 
+@pytest.mark.parametrize(
+    ("previous_k", "min_gain", "chosen"),
+    [
+        (None, 0.02, 4),
+        # k = 3 is far behind the planted k's silhouette
+        (3, 0.02, 4),
+        # k = 5 is within a quarter of it: a new build keeps it
+        (5, 0.25, 5),
+        # k = 6 is below segmentation_min_stability: never kept
+        (6, 1.0, 4),
+    ],
+)
+def test_select_k_keeps_the_previous_k_unless_another_is_clearly_better(
+    previous_k, min_gain, chosen
+):
+    scores = segmentation.select_k(
+        blobs(), range(2, 7), 400, bootstrap_runs=2, previous_k=previous_k, min_gain=min_gain
+    )
+
+    silhouette = scores.set_index("k")["silhouette"]
+    assert silhouette[5] >= 0.75 * silhouette[4] and silhouette[3] < 0.98 * silhouette[4]
+    assert scores.set_index("k").loc[6, "stability"] < segmentation.MIN_STABILITY
+    assert segmentation.chosen_k(scores) == chosen
+
+
 def test_select_k_scores_silhouette_on_the_sample_only(monkeypatch):
     sizes = []
 

@@ -11,14 +11,9 @@ from customer_intelligence import segmentation
 
 def previous_centroids(dbt, session, features):
     """This model's table as the last build left it, or None (first build, other features)."""
-    exists = session.execute(
-        "select count(*) from information_schema.tables"
-        " where table_catalog = ? and table_schema = ? and table_name = ?",
-        [dbt.this.database, dbt.this.schema, dbt.this.identifier],
-    ).fetchall()[0][0]
-    if not exists:
+    previous = segmentation.previous_build(dbt, session)
+    if previous is None:
         return None
-    previous = session.sql(f"select * from {dbt.this}").to_arrow_table()
     same_features = set(previous.column("feature").to_pylist()) == set(features)
     return previous if same_features else None
 

@@ -356,6 +356,8 @@ def select_k(
     seed: int = 0,
     min_stability: float = MIN_STABILITY,
     fixed_k: int | None = None,
+    previous_k: int | None = None,
+    min_gain: float = REFIT_MIN_GAIN,
 ) -> pd.DataFrame:
     """Score each k on one seeded sample and choose one.
 
@@ -366,8 +368,10 @@ def select_k(
     (the resamples are shared by every k). ``is_knee`` marks the Kneedle elbow of inertia.
 
     Rule: among ks with stability >= ``min_stability`` (all ks when none is that stable), choose
-    the highest silhouette, ties to the smaller k. ``fixed_k`` overrides the rule (and is scored
-    even when outside ``k_range``).
+    the highest silhouette, ties to the smaller k; but the previous build's ``previous_k`` stays
+    chosen while it is a candidate whose silhouette is within ``min_gain`` (a share of the
+    highest) of the highest, as a new k refits every segment. ``fixed_k`` overrides the rule (and
+    is scored even when outside ``k_range``).
     """
     rng = np.random.default_rng(seed)
     sample = matrix[_sample(len(matrix), sample_size, rng)]
@@ -412,9 +416,25 @@ def select_k(
         candidates = stable if len(stable) else scores
         # idxmax returns the first maximum and ks are sorted, so ties go to the smaller k
         chosen = candidates.loc[candidates["silhouette"].idxmax(), "k"]
+        best = candidates["silhouette"].max()
+        kept = candidates.loc[candidates["k"] == previous_k, "silhouette"]
+        # a k that only just overtakes the previous build's would refit every segment
+        if len(kept) and kept.item() >= best - min_gain * abs(best):
+            chosen = previous_k
     scores["is_chosen"] = scores["k"] == chosen
     columns = ["k", "inertia", "silhouette", "davies_bouldin", "calinski_harabasz"]
     return scores[[*columns, "is_knee", "stability", "is_chosen"]]
+
+
+def previous_build(dbt, session) -> pa.Table | None:
+    """A dbt Python model's own table as the last build left it (read before it is replaced),
+    or None on a first build."""
+    exists = session.execute(
+        "select count(*) from information_schema.tables"
+        " where table_catalog = ? and table_schema = ? and table_name = ?",
+        [dbt.this.database, dbt.this.schema, dbt.this.identifier],
+    ).fetchall()[0][0]
+    return session.sql(f"select * from {dbt.this}").to_arrow_table() if exists else None
 
 
 def chosen_k(selection: Table) -> int:

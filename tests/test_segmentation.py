@@ -215,12 +215,18 @@ def test_select_k_keeps_the_previous_k_unless_another_is_clearly_better(
     previous_k, min_gain, chosen
 ):
     scores = segmentation.select_k(
-        blobs(), range(2, 7), 400, bootstrap_runs=2, previous_k=previous_k, min_gain=min_gain
+        blobs(),
+        range(2, 7),
+        400,
+        bootstrap_runs=2,
+        min_stability=0.85,
+        previous_k=previous_k,
+        min_gain=min_gain,
     )
 
-    silhouette = scores.set_index("k")["silhouette"]
+    silhouette, stability = scores.set_index("k")["silhouette"], scores.set_index("k")["stability"]
     assert silhouette[5] >= 0.75 * silhouette[4] and silhouette[3] < 0.98 * silhouette[4]
-    assert scores.set_index("k").loc[6, "stability"] < segmentation.MIN_STABILITY
+    assert stability[5] >= 0.85 > stability[6]
     assert segmentation.chosen_k(scores) == chosen
 
 

@@ -294,6 +294,12 @@ class ScaledTable:
     def __getitem__(self, positions: np.ndarray) -> np.ndarray:
         return apply_preprocessing(self.table.take(positions), self.preprocessing)
 
+    def keys(self, positions: np.ndarray) -> np.ndarray:
+        """The customer_id of each row taken (its position without that column)."""
+        if "customer_id" not in self.table.column_names:
+            return np.asarray(positions)
+        return self.table.column("customer_id").take(positions).to_numpy()
+
 
 def to_original_units(scaled: np.ndarray, preprocessing: pd.DataFrame) -> np.ndarray:
     """Undo standardization and log1p, for centroids a person can read."""
@@ -374,7 +380,8 @@ def select_k(
     is scored even when outside ``k_range``).
     """
     rng = np.random.default_rng(seed)
-    sample = matrix[_sample(len(matrix), sample_size, rng)]
+    positions = _sample(len(matrix), sample_size, rng)
+    sample, keys = matrix[positions], _keys(matrix, positions)
     # silhouette needs 2 <= k <= points - 1: small own data caps the range rather than failing
     ks = sorted(
         {k for k in k_range if k < len(sample)} | ({fixed_k} if fixed_k is not None else set())
@@ -388,11 +395,9 @@ def select_k(
     resamples = rng.integers(0, len(sample), size=(bootstrap_runs, len(sample)))
     rows = []
     for k in ks:
-        model = KMeans(n_clusters=k, n_init=N_INIT, random_state=seed).fit(sample)
+        model = keyed_kmeans(sample, keys, k, seed)
         refits = [
-            KMeans(n_clusters=k, n_init=N_INIT, random_state=seed + 1 + run)
-            .fit(sample[draw])
-            .predict(sample)
+            keyed_kmeans(sample[draw], keys[draw], k, seed + 1 + run).predict(sample)
             for run, draw in enumerate(resamples)
         ]
         rows.append(
@@ -455,10 +460,51 @@ def fit_kmeans(
     Ordering by size makes first-fit segment ids readable (1 is the biggest) and independent of
     the arbitrary order k-means finds clusters in.
     """
-    sample = matrix[_sample(len(matrix), sample_size, np.random.default_rng(seed))]
-    model = KMeans(n_clusters=k, n_init=N_INIT, random_state=seed, tol=0).fit(sample)
-    sizes = np.bincount(model.labels_, minlength=k)
+    positions = _sample(len(matrix), sample_size, np.random.default_rng(seed))
+    return _largest_first(keyed_kmeans(matrix[positions], _keys(matrix, positions), k, seed))
+
+
+def _largest_first(model: KMeans) -> np.ndarray:
+    sizes = np.bincount(model.labels_, minlength=model.n_clusters)
     return model.cluster_centers_[np.argsort(-sizes, kind="stable")]
+
+
+def keyed_kmeans(sample: np.ndarray, keys: np.ndarray, k: int, seed: int) -> KMeans:
+    """The best of N_INIT k-means fits, each from a k-means++ start drawn by row key.
+
+    k-means++ draws each next centre with probability proportional to the squared distance to
+    the nearest centre so far. Here a row's draw is an exponential race, distance^2 / E with E
+    from a seeded hash of its key (customer_id), so the starts depend on which customers there
+    are, not on their row positions: removing a few customers changes a start only if one of
+    them was a centre. scikit-learn's draws by position put 3.8% of the bundled customers in
+    another segment when 5 of 2,000 others were removed. Fits run until no row changes segment
+    (tol 0), so a refit from a fit's centroids on the same data returns them.
+    """
+    best = None
+    for start in range(N_INIT):
+        centres = _keyed_plus_plus(sample, keys, k, seed * N_INIT + start)
+        model = KMeans(n_clusters=k, init=centres, n_init=1, tol=0).fit(sample)
+        if best is None or model.inertia_ < best.inertia_:
+            best = model
+    return best
+
+
+def _keyed_plus_plus(points: np.ndarray, keys: np.ndarray, k: int, stream: int) -> np.ndarray:
+    hashed = _mix64(np.asarray(keys).astype(np.uint64))
+    chosen = []
+    squared = np.ones(len(points))  # the first centre is a uniform draw
+    for centre in range(k):
+        draw = _mix64(hashed ^ _mix64(np.array([stream * 1_000 + centre], dtype=np.uint64)))
+        # an exponential variate from the top 53 bits of the hash, never log(0)
+        race = -np.log(((draw >> np.uint64(11)).astype(float) + 0.5) / 2.0**53)
+        chosen.append(int(np.argmax(squared / race)))
+        distance = np.sum((points - points[chosen[-1]]) ** 2, axis=1)
+        squared = distance if centre == 0 else np.minimum(squared, distance)
+    return points[chosen]
+
+
+def _keys(matrix: np.ndarray | ScaledTable, positions: np.ndarray) -> np.ndarray:
+    return matrix.keys(positions) if isinstance(matrix, ScaledTable) else positions
 
 
 @_one_thread
@@ -597,8 +643,9 @@ def fit_centroids(
     """
     recipe = _to_pandas(preprocessing)
     rows = ScaledTable(table, recipe)
-    sample = rows[stable_sample(rows.table, sample_size, seed)]
-    fresh = fit_kmeans(sample, k, len(sample), seed)
+    positions = stable_sample(rows.table, sample_size, seed)
+    sample = rows[positions]
+    fresh = _largest_first(keyed_kmeans(sample, rows.keys(positions), k, seed))
     if previous_centroids is None or _to_pandas(previous_centroids).empty:
         return centroid_table(fresh, np.arange(1, k + 1), recipe)
     old_ids, old = centroids_from_table(previous_centroids, recipe)

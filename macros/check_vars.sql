@@ -25,6 +25,7 @@
         'segmentation_fixed_k': ('integer', {'min': 2, 'nullable': true}),
         'segmentation_sample_size': ('integer', {'min': 10}),
         'segmentation_fit_sample_size': ('integer', {'min': 1}),
+        'segmentation_refit_min_gain': ('share', {}),
         'segment_median_sample_size': ('integer', {'min': 1}),
         'segmentation_bootstrap_runs': ('integer', {'min': 1}),
         'segmentation_min_stability': ('share', {}),

@@ -159,8 +159,8 @@ def test_report_without_a_database_says_how_to_make_one(monkeypatch, tmp_path, c
 
 
 def partial_marts_page() -> str:
-    """The page of a database with a k-selection, two builds' moves, an empty campaign mart and
-    nothing else (as own data without campaigns might give)."""
+    """The page of a database with a k-selection, two builds' model versions and moves, an empty
+    campaign mart and nothing else (as own data without campaigns might give)."""
     with duckdb.connect() as connection:
         connection.execute(
             "create table segmentation_model_selection as select * from (values "
@@ -175,6 +175,12 @@ def partial_marts_page() -> str:
             "as t(segmentation, from_segment, to_segment, valid_from_date, customers)"
         )
         connection.execute(
+            "create table segmentation_model_registry as select * from (values "
+            "('first', timestamp '2026-01-01 02:00', 3, 'fresh', null, 2000), "
+            "('second', timestamp '2026-01-02 02:00', 3, 'previous', 12, 1995)) "
+            "as t(model_version, trained_at, k, fit_start, customers_moved, customers_fitted)"
+        )
+        connection.execute(
             "create table fct_campaign_kpis (campaign_id bigint, campaign_name varchar)"
         )
         return render(connection)
@@ -182,7 +188,11 @@ def partial_marts_page() -> str:
 
 def test_missing_and_empty_marts_give_a_note_instead_of_a_chart():
     page = partial_marts_page()
-    assert figures(page)["chosen-k"] == "3"
+    shown = figures(page)
+    assert shown["chosen-k"] == "3"
+    assert (shown["customers-moved:second"], shown["customers-moved:first"]) == ("12", "–")
+    # newest version first
+    assert page.index("<td>second</td>") < page.index("<td>first</td>")
     assert "fct_campaign_kpis is empty" in page
     assert "segment_summaries is not in the database" in page
     assert "No moves between K-means segments recorded." in page

@@ -199,6 +199,37 @@ def test_select_k_fixed_k_overrides_the_rule():
     assert scores.loc[scores["is_chosen"], "k"].tolist() == [7]
 
 
+@pytest.mark.parametrize(
+    ("previous_k", "min_gain", "chosen"),
+    [
+        (None, 0.02, 4),
+        # k = 3 is far behind the planted k's silhouette
+        (3, 0.02, 4),
+        # k = 5 is within a quarter of it: a new build keeps it
+        (5, 0.25, 5),
+        # k = 6 is below segmentation_min_stability: never kept
+        (6, 1.0, 4),
+    ],
+)
+def test_select_k_keeps_the_previous_k_unless_another_is_clearly_better(
+    previous_k, min_gain, chosen
+):
+    scores = segmentation.select_k(
+        blobs(),
+        range(2, 7),
+        400,
+        bootstrap_runs=2,
+        min_stability=0.85,
+        previous_k=previous_k,
+        min_gain=min_gain,
+    )
+
+    silhouette, stability = scores.set_index("k")["silhouette"], scores.set_index("k")["stability"]
+    assert silhouette[5] >= 0.75 * silhouette[4] and silhouette[3] < 0.98 * silhouette[4]
+    assert stability[5] >= 0.85 > stability[6]
+    assert segmentation.chosen_k(scores) == chosen
+
+
 def test_select_k_scores_silhouette_on_the_sample_only(monkeypatch):
     sizes = []
 
@@ -284,6 +315,109 @@ def test_refit_on_shuffled_rows_keeps_segment_ids():
 
     assert second["segment_id"].tolist() == first["segment_id"].tolist()
     np.testing.assert_allclose(second["centroid_scaled"], first["centroid_scaled"], atol=1e-6)
+
+
+def blob_table(rows: int = 1_200, centers: int = 4, seed: int = 7) -> pd.DataFrame:
+    """Blobs with customer ids that are not row positions, and their recipe."""
+    table = pd.DataFrame(blobs(rows, centers, seed), columns=["a", "b", "c", "d"])
+    return table.assign(customer_id=np.arange(rows) * 7 + 3)
+
+
+def recipe(table: pd.DataFrame) -> pd.DataFrame:
+    return segmentation.prepare_features(table, ["a", "b", "c", "d"], log_features=[])[1]
+
+
+def test_stable_sample_depends_on_customer_ids_not_row_positions():
+    table = pa.Table.from_pandas(blob_table())
+    ids = table.column("customer_id").to_numpy()
+    sampled = set(ids[segmentation.stable_sample(table, 100, seed=3)])
+    # two sampled customers leave, and two who were not sampled
+    leaving = sorted(sampled)[:2] + [int(i) for i in ids if i not in sampled][:2]
+    remaining = table.filter(~table.to_pandas()["customer_id"].isin(leaving).to_numpy())
+    shuffled = remaining.take(np.random.default_rng(1).permutation(remaining.num_rows))
+
+    resampled = set(
+        shuffled.column("customer_id").to_numpy()[segmentation.stable_sample(shuffled, 100, 3)]
+    )
+
+    assert len(resampled) == 100
+    # everyone sampled who stayed is still sampled; two others take the two places
+    assert sampled - set(leaving) <= resampled and len(resampled - sampled) == 2
+    assert set(ids[segmentation.stable_sample(table, 100, seed=4)]) != sampled
+
+
+def test_a_refit_after_a_few_customers_leave_starts_from_the_previous_centroids():
+    table = blob_table(centers=5)
+    first = segmentation.fit_centroids(table, recipe(table), k=5)
+    smaller = table.drop(index=np.arange(0, 1_200, 200))
+    smaller_recipe = recipe(smaller)
+
+    second = segmentation.fit_centroids(smaller, smaller_recipe, k=5, previous_centroids=first)
+
+    ids, previous = segmentation.centroids_from_table(first, smaller_recipe)
+    _, refitted = segmentation.centroids_from_table(second, smaller_recipe)
+    matrix = segmentation.apply_preprocessing(smaller, smaller_recipe)
+    moved = (
+        ids[segmentation.assign_nearest(matrix, previous)]
+        != ids[segmentation.assign_nearest(matrix, refitted)]
+    )
+    assert set(second["fit_start"]) == {"previous"}
+    assert second["segment_id"].tolist() == first["segment_id"].tolist()
+    segments = second.drop_duplicates("segment_id")
+    assert segments["customers_moved_in"].sum() == moved.sum() <= 0.01 * len(smaller)
+    assert first["customers_moved_in"].isna().all() and set(first["fit_start"]) == {"fresh"}
+
+
+def stuck_centroids(table: pd.DataFrame) -> pd.DataFrame:
+    """A previous fit of three well separated blobs caught in a local minimum: two centroids
+    split one blob, one sits between the other two."""
+    fitted = segmentation.fit_centroids(table, recipe(table), k=3)
+    ids, centroids = segmentation.centroids_from_table(fitted, recipe(table))
+    spread = np.array([[-0.1, 0, 0, 0], [0.1, 0, 0, 0]])
+    stuck = np.vstack([centroids[0] + spread, centroids[1:].mean(axis=0)])
+    return segmentation.centroid_table(stuck, ids, recipe(table))
+
+
+@pytest.mark.parametrize(("min_gain", "fit_start"), [(0.02, "fresh"), (1.0, "previous")])
+def test_a_clearly_better_fresh_fit_replaces_a_refit_stuck_in_a_local_minimum(min_gain, fit_start):
+    table = blob_table(rows=900, centers=3)
+    previous = stuck_centroids(table)
+    stuck = segmentation.refit_from(
+        segmentation.apply_preprocessing(table, recipe(table)),
+        segmentation.centroids_from_table(previous, recipe(table))[1],
+    )
+    matrix = segmentation.apply_preprocessing(table, recipe(table))
+    fresh = segmentation.fit_kmeans(matrix, 3)
+
+    refit = segmentation.fit_centroids(
+        table, recipe(table), k=3, previous_centroids=previous, min_gain=min_gain
+    )
+
+    # the stuck refit really is clearly worse, or the test proves nothing
+    assert segmentation.inertia(matrix, fresh) < 0.5 * segmentation.inertia(matrix, stuck)
+    assert set(refit["fit_start"]) == {fit_start}
+    assert sorted(refit["segment_id"].unique()) == [1, 2, 3]
+
+
+def test_a_refit_at_another_k_is_fresh_and_gives_the_new_segment_a_new_id():
+    table = blob_table(centers=4)
+    first = segmentation.fit_centroids(table, recipe(table), k=3)
+
+    second = segmentation.fit_centroids(table, recipe(table), k=4, previous_centroids=first)
+
+    assert set(second["fit_start"]) == {"fresh"}
+    assert sorted(second["segment_id"].unique()) == [1, 2, 3, 4]
+
+
+def test_a_rebuild_on_the_same_data_returns_the_same_centroids():
+    table = blob_table(centers=5)
+    first = segmentation.fit_centroids(table, recipe(table), k=5)
+
+    second = segmentation.fit_centroids(table, recipe(table), k=5, previous_centroids=first)
+
+    np.testing.assert_allclose(second["centroid_scaled"], first["centroid_scaled"], atol=1e-9)
+    assert set(second["fit_start"]) == {"previous"}
+    assert second["customers_moved_in"].sum() == 0
 
 
 def test_sql_nearest_centroid_matches_assign_nearest():

@@ -17,7 +17,7 @@ REFIT_VARS = QUICK_VARS.replace("}", ", segmentation_fixed_k: 5}")
 def registry(database):
     with duckdb.connect(str(database), read_only=True) as connection:
         return connection.sql(
-            "select model_version, trained_at, k"
+            "select model_version, trained_at, k, fit_start, customers_moved"
             " from segmentation_model_registry order by trained_at"
         ).fetchall()
 
@@ -38,7 +38,7 @@ def build_registry(project, database, variables):
     assert result.returncode == 0, result.stdout[-4000:]
 
 
-def test_a_rebuild_adds_no_row_and_a_refit_at_another_k_adds_one(tmp_path):
+def test_a_rebuild_adds_no_row_and_a_refit_at_another_k_adds_a_fresh_one(tmp_path):
     project = copy_project(tmp_path / "project")
     database = tmp_path / "registry.duckdb"
 
@@ -55,3 +55,6 @@ def test_a_rebuild_adds_no_row_and_a_refit_at_another_k_adds_one(tmp_path):
     assert refitted[0] == first[0]
     assert refitted[1][0] != first[0][0]
     assert refitted[1][2] == 5
+    # a first fit moves no one from anywhere; another k starts afresh, and moves customers
+    assert first[0][3:] == ("fresh", None)
+    assert refitted[1][3] == "fresh" and refitted[1][4] > 0

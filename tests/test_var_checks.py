@@ -87,6 +87,11 @@ def test_every_wrong_var_is_named_with_its_value_and_form_before_any_model(proje
             },
             "'recommendation_weight_segment' is '0.5); drop table x; --', which is not a number",
         ),
+        (
+            {"segmentation_refit_min_gain": "0.02; drop table x"},
+            "'segmentation_refit_min_gain' is '0.02; drop table x', which is not a number from 0"
+            " to 1",
+        ),
     ],
 )
 def test_a_single_wrong_var_stops_the_build(project, tmp_path, dbt_vars, expected):

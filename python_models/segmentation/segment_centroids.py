@@ -1,8 +1,9 @@
-"""One row per segment and feature: the k-means centroid, ids kept from the previous build.
+"""One row per segment and feature: the k-means centroid, started from the previous build's.
 
 Before the new table replaces the old one, the old one (this model's own relation) is read, if
-it exists and uses the same features, and the refit's centroids inherit its segment ids by
-Hungarian matching (segmentation.fit_centroids). Drop the table to renumber segments by size.
+it exists and uses the same features: at the same k the refit starts from its centroids and keeps
+their ids, unless a fresh fit is clearly better, whose centroids inherit the ids by Hungarian
+matching (segmentation.fit_centroids). Drop the table to refit afresh and renumber by size.
 """
 
 from customer_intelligence import segmentation
@@ -10,14 +11,9 @@ from customer_intelligence import segmentation
 
 def previous_centroids(dbt, session, features):
     """This model's table as the last build left it, or None (first build, other features)."""
-    exists = session.execute(
-        "select count(*) from information_schema.tables"
-        " where table_catalog = ? and table_schema = ? and table_name = ?",
-        [dbt.this.database, dbt.this.schema, dbt.this.identifier],
-    ).fetchall()[0][0]
-    if not exists:
+    previous = segmentation.previous_build(dbt, session)
+    if previous is None:
         return None
-    previous = session.sql(f"select * from {dbt.this}").to_arrow_table()
     same_features = set(previous.column("feature").to_pylist()) == set(features)
     return previous if same_features else None
 
@@ -36,4 +32,5 @@ def model(dbt, session):
         previous_centroids=previous_centroids(dbt, session, preprocessing["feature"]),
         sample_size=int(dbt.config.get("segmentation_fit_sample_size")),
         seed=int(dbt.config.get("segmentation_seed")),
+        min_gain=float(dbt.config.get("segmentation_refit_min_gain")),
     )

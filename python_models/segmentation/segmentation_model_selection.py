@@ -13,6 +13,10 @@ def model(dbt, session):
     preprocessing = dbt.ref("segment_preprocessing").to_arrow_table()
     if preprocessing.num_rows == 0:
         return segmentation.empty_result("selection")
+    previous = segmentation.previous_build(dbt, session)
+    previous_k = (
+        segmentation.chosen_k(previous) if previous is not None and previous.num_rows else None
+    )
     return segmentation.select_k(
         segmentation.ScaledTable(features, preprocessing),
         k_range=range(k_min, k_max + 1),
@@ -21,4 +25,6 @@ def model(dbt, session):
         seed=int(dbt.config.get("segmentation_seed")),
         min_stability=float(dbt.config.get("segmentation_min_stability")),
         fixed_k=None if fixed_k is None else int(fixed_k),
+        previous_k=previous_k,
+        min_gain=float(dbt.config.get("segmentation_refit_min_gain")),
     )

@@ -390,21 +390,55 @@ def rfm_grid(marts: Marts) -> Section:
     return Section("rfm", title, body)
 
 
+def model_versions(marts: Marts) -> str:
+    """The registry's K-means versions, newest first: how each fit started, whom it moved."""
+    missing = marts.unavailable("segmentation_model_registry")
+    if missing:
+        return note(missing)
+    versions = marts.rows(
+        "select model_version, trained_at, k, fit_start, customers_moved, customers_fitted "
+        "from segmentation_model_registry order by trained_at desc"
+    )
+    intro = paragraph(
+        "K-means model versions: a rebuild starts from the previous centroids ('previous') "
+        "unless k or the features changed or a fresh fit was clearly better ('fresh'); moved "
+        "counts the customers the refit put in another segment."
+    )
+    return intro + table(
+        ("Model version", "Trained at", "k", "Fit start", "Customers moved", "Customers"),
+        (
+            (
+                row["model_version"],
+                f"{row['trained_at']:%Y-%m-%d %H:%M}",
+                row["k"],
+                row["fit_start"],
+                integer(row["customers_moved"]),
+                integer(row["customers_fitted"]),
+            )
+            for row in versions
+        ),
+        lambda column, row: f"customers-moved:{row[0]}" if column == 4 else None,
+    )
+
+
 def segment_migration(marts: Marts) -> Section:
     title = "Segment migration between builds"
+    versions = model_versions(marts)
     missing = marts.unavailable("fct_segment_transitions")
     if missing:
         explanation = (
             " Moves appear once a later build finds customers in other segments"
             " (snapshot customer_segment_history): build again after the data changes."
         )
-        return Section("migration", title, note(missing + explanation))
+        return Section("migration", title, versions + note(missing + explanation))
     moves = marts.rows(
         "select segmentation, from_segment, to_segment, sum(customers) as customers "
         "from fct_segment_transitions group by all order by segmentation, customers desc"
     )
     latest = marts.rows("select max(valid_from_date) as day from fct_segment_transitions")[0]["day"]
-    body = paragraph(f"Customers who changed segment, over all snapshot runs up to {latest}.")
+    body = versions + paragraph(
+        f"Customers who changed segment, over all snapshot runs up to {latest}."
+    )
     for segmentation, label in (("kmeans", "K-means segments"), ("rfm", "RFM segments")):
         flows = [move for move in moves if move["segmentation"] == segmentation]
         if not flows:

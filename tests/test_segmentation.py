@@ -346,6 +346,28 @@ def test_stable_sample_depends_on_customer_ids_not_row_positions():
     assert set(ids[segmentation.stable_sample(table, 100, seed=4)]) != sampled
 
 
+def test_choosing_k_and_comparing_methods_sample_by_customer_id_not_row_position():
+    table = blob_table(rows=1_500)
+    preprocessing = recipe(table)
+    sampled = set(
+        table["customer_id"].to_numpy()[
+            segmentation.stable_sample(pa.Table.from_pandas(table), 300, seed=0)
+        ]
+    )
+    # three customers outside the sample leave; the others' rows move up
+    leaving = [customer for customer in table["customer_id"] if customer not in sampled][:3]
+    remaining = table[~table["customer_id"].isin(leaving)].reset_index(drop=True)
+
+    def scores(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        scaled = segmentation.ScaledTable(rows, preprocessing)
+        selection = segmentation.select_k(scaled, range(2, 5), 300, bootstrap_runs=2)
+        comparison = segmentation.compare_methods(scaled, k=4, sample_size=300)
+        return selection, comparison.drop(columns="fit_seconds")
+
+    for before, after in zip(scores(table), scores(remaining), strict=True):
+        pd.testing.assert_frame_equal(before, after)
+
+
 def test_a_refit_after_a_few_customers_leave_starts_from_the_previous_centroids():
     table = blob_table(centers=5)
     first = segmentation.fit_centroids(table, recipe(table), k=5)

@@ -328,11 +328,15 @@ def _to_pandas(table: Table) -> pd.DataFrame:
     return table.to_pandas() if isinstance(table, pa.Table) else table
 
 
-def _sample(rows: int, size: int, rng: np.random.Generator) -> np.ndarray:
-    """Sorted row positions of a seeded sample without replacement (all rows when fewer)."""
-    if rows <= size:
-        return np.arange(rows)
-    return np.sort(rng.choice(rows, size=size, replace=False))
+def _sample(matrix: np.ndarray | ScaledTable, size: int, seed: int) -> np.ndarray:
+    """Sorted row positions of a seeded sample without replacement (all rows when fewer): the
+    customers of ``stable_sample`` where the rows carry customer_id, so removing a few
+    customers redraws no one else."""
+    if isinstance(matrix, ScaledTable) and "customer_id" in matrix.table.column_names:
+        return stable_sample(matrix.table, size, seed)
+    if len(matrix) <= size:
+        return np.arange(len(matrix))
+    return np.sort(np.random.default_rng(seed).choice(len(matrix), size=size, replace=False))
 
 
 # --- choosing k ------------------------------------------------------------------------------
@@ -380,7 +384,7 @@ def select_k(
     is scored even when outside ``k_range``).
     """
     rng = np.random.default_rng(seed)
-    positions = _sample(len(matrix), sample_size, rng)
+    positions = _sample(matrix, sample_size, seed)
     sample, keys = matrix[positions], _keys(matrix, positions)
     # silhouette needs 2 <= k <= points - 1: small own data caps the range rather than failing
     ks = sorted(
@@ -460,7 +464,7 @@ def fit_kmeans(
     Ordering by size makes first-fit segment ids readable (1 is the biggest) and independent of
     the arbitrary order k-means finds clusters in.
     """
-    positions = _sample(len(matrix), sample_size, np.random.default_rng(seed))
+    positions = _sample(matrix, sample_size, seed)
     return _largest_first(keyed_kmeans(matrix[positions], _keys(matrix, positions), k, seed))
 
 
@@ -681,9 +685,8 @@ def compare_methods(
     cluster, the rest are noise. Its silhouette, Davies-Bouldin and Calinski-Harabasz leave
     noise out; ari_vs_kmeans keeps noise as one label.
     """
-    rng = np.random.default_rng(seed)
-    sample = matrix[_sample(len(matrix), sample_size, rng)]
-    fit_rows = matrix[_sample(len(matrix), FIT_SAMPLE_SIZE, rng)]
+    sample = matrix[_sample(matrix, sample_size, seed)]
+    fit_rows = matrix[_sample(matrix, FIT_SAMPLE_SIZE, seed)]
 
     def kmeans() -> np.ndarray:
         return assign_nearest(sample, fit_kmeans(fit_rows, k, seed=seed))

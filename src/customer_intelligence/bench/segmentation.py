@@ -35,7 +35,7 @@ from customer_intelligence import segmentation
 from customer_intelligence.bench import medians, peak_rss_mb, print_steps, timed_child
 
 STAGES = ("selection", "fit", "sql_assignment")
-ASSIGNMENT_MODEL = Path("models/intermediate/int_customer_segment_assignments.sql")
+ASSIGNMENT_MODEL = Path("models/intermediate/segments/int_customer_segment_assignments.sql")
 # Defaults of dbt_project.yml's segmentation_* vars.
 K_RANGE = range(2, 11)
 BOOTSTRAP_RUNS = 5

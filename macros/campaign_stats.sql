@@ -101,28 +101,6 @@
 {%- endmacro %}
 
 
-{#- One row per month start (a date) from the month of start_date to the month of end_date. -#}
-{% macro month_starts(start_date, end_date) -%}
-    {{ return(adapter.dispatch('month_starts', 'customer_intelligence')(start_date, end_date)) }}
-{%- endmacro %}
-
-{% macro default__month_starts(start_date, end_date) -%}
-    select explode(sequence(
-        cast({{ dbt.date_trunc('month', start_date) }} as date),
-        cast({{ dbt.date_trunc('month', end_date) }} as date),
-        interval 1 month
-    )) as month_start
-{%- endmacro %}
-
-{% macro duckdb__month_starts(start_date, end_date) -%}
-    select cast(unnest(generate_series(
-        {{ dbt.date_trunc('month', start_date) }},
-        {{ dbt.date_trunc('month', end_date) }},
-        interval 1 month
-    )) as date) as month_start
-{%- endmacro %}
-
-
 {#-
   The body of a fct_campaign_kpis_by_<segmentation> model: the campaign KPIs over the recipients
   of each segment of `segments_model` (one row per customer, segment in `segment_column`).

@@ -170,3 +170,25 @@
 {% macro postgres__materialized_cte() -%}
     materialized
 {%- endmacro %}
+
+
+{#- One row per month start (a date) from the month of start_date to the month of end_date. -#}
+{% macro month_starts(start_date, end_date) -%}
+    {{ return(adapter.dispatch('month_starts', 'customer_intelligence')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__month_starts(start_date, end_date) -%}
+    select explode(sequence(
+        cast({{ dbt.date_trunc('month', start_date) }} as date),
+        cast({{ dbt.date_trunc('month', end_date) }} as date),
+        interval 1 month
+    )) as month_start
+{%- endmacro %}
+
+{% macro duckdb__month_starts(start_date, end_date) -%}
+    select cast(unnest(generate_series(
+        {{ dbt.date_trunc('month', start_date) }},
+        {{ dbt.date_trunc('month', end_date) }},
+        interval 1 month
+    )) as date) as month_start
+{%- endmacro %}

@@ -1,8 +1,8 @@
 """No value from the input config or a var reaches SQL as code.
 
-sql_literal and sql_identifier (macros/quoting.sql) are the only way config text enters SQL: the
-first tests round-trip hostile text through DuckDB, the build test puts the same kind of text in
-every place a user's config reaches SQL (path, column name, date format, a string var).
+sql_literal and sql_identifier (macros/config/quoting.sql) are the only way config text enters
+SQL: the first tests round-trip hostile text through DuckDB, the build test puts the same kind of
+text in every place a user's config reaches SQL (path, column name, date format, a string var).
 """
 
 from __future__ import annotations

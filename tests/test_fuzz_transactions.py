@@ -32,8 +32,9 @@ MONEY_LIMIT = Decimal("1e12")
 
 
 def key_texts(ids: pd.Series) -> pd.Series:
-    """macros/input_keys.sql's input_key(..., as_text=true) over a key domain: the integer's text
-    when every id is a plain integer, else the trimmed text; None for an empty id."""
+    """macros/input/input_keys.sql's input_key(..., as_text=true) over a key domain: the
+    integer's text when every id is a plain integer, else the trimmed text; None for an empty
+    id."""
     trimmed = ids.str.strip()
     empty = trimmed.str.lower().isin(EMPTY_KEYS)
     numeric = trimmed[~empty].str.fullmatch(r"-?(0|[1-9][0-9]*)(\.0+)?").all()

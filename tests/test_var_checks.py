@@ -1,5 +1,5 @@
 """Every var is checked before any model runs: a wrong value stops the build with a message that
-names the var, the value and the form expected (macros/check_vars.sql)."""
+names the var, the value and the form expected (macros/config/check_vars.sql)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
 """dbt-duckdb plugin: checks DUCKDB_PATH before dbt connects, applies DUCKDB_THREADS, creates
 EXPORT_DIR and gives SQL the functions that publish files: `ci_make_folder` and `ci_publish_file`
-for each Parquet and CRM file (macros/publish_parquet.sql), `ci_complete_export_set` and
-`ci_publish_export_set` for the build's set of them (export_sets, macros/export_set.sql); and
-`ci_file_problem`, with which the pre-flight check (macros/check_input_sources.sql) finds what is
-wrong with a user's CSV file before DuckDB's reader fails on it (input_files.file_problem).
+for each Parquet and CRM file (macros/exports/publish_parquet.sql), `ci_complete_export_set`
+and `ci_publish_export_set` for the build's set of them (export_sets,
+macros/exports/export_set.sql); and `ci_file_problem`, with which the pre-flight check
+(macros/input/check_input_sources.sql) finds what is wrong with a user's CSV file before DuckDB's
+reader fails on it (input_files.file_problem).
 
 Loaded through `plugins:` in profiles.yml, so plain `dbt build` gets the same checks as the CLI.
 """

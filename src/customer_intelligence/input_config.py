@@ -1,8 +1,8 @@
 """`customer-intel build --input input.yml`: the user's input config, turned into dbt vars.
 
-The config names, per entity of the input contract (macros/input_contract.sql), a file and a
+The config names, per entity of the input contract (macros/input/input_contract.sql), a file and a
 column mapping; dbt itself validates the files and columns before any model runs
-(macros/check_input_sources.sql), so `dbt build --vars` gets the same checks. Here only the
+(macros/input/check_input_sources.sql), so `dbt build --vars` gets the same checks. Here only the
 file's shape is checked and relative paths are resolved from the config file's folder.
 """
 

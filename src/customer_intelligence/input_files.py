@@ -2,10 +2,10 @@
 
 DuckDB's own messages for these cases point the wrong way (a latin-1 file: "set encoding='UTF-16'";
 an empty file: "The file's columns are: column0"), and Jinja cannot catch a failing query, so
-the pre-flight check (macros/check_input_sources.sql) calls ``file_problem`` on every file of a
-CSV source first, through the SQL function ``ci_file_problem`` the dbt plugin registers. Only the
-first ``SAMPLE_BYTES`` of a file are read: problems of a file's encoding and line endings show
-in its first lines, and a 10 GB log is not read twice.
+the pre-flight check (macros/input/check_input_sources.sql) calls ``file_problem`` on every file
+of a CSV source first, through the SQL function ``ci_file_problem`` the dbt plugin registers.
+Only the first ``SAMPLE_BYTES`` of a file are read: problems of a file's encoding and line
+endings show in its first lines, and a 10 GB log is not read twice.
 """
 
 from __future__ import annotations

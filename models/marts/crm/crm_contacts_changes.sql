@@ -1,5 +1,5 @@
 -- one row per email whose exported row is new, changed or removed since the export the operator
--- last acknowledged (crm_export_state, written by `customer-intel crm-ack`, macros/crm_delivery.sql;
+-- last acknowledged (crm_export_state, written by `customer-intel crm-ack`, macros/exports/crm_delivery.sql;
 -- absent before the first acknowledgement). Builds never change what it says, so each delta holds
 -- every change not yet imported, however many builds ran since.
 {% set state = adapter.get_relation(

@@ -66,12 +66,12 @@ def resample_features(source: pa.Table, customers: int, seed: int = 0) -> pa.Tab
 
 
 def _sql_literal(value: object) -> str:
-    """macros/quoting.sql's sql_literal on DuckDB."""
+    """macros/config/quoting.sql's sql_literal on DuckDB."""
     return "'" + str(value).replace("'", "''") + "'"
 
 
 def _sql_identifier(name: object) -> str:
-    """macros/quoting.sql's sql_identifier on DuckDB."""
+    """macros/config/quoting.sql's sql_identifier on DuckDB."""
     return '"' + str(name).replace('"', '""') + '"'
 
 

@@ -1,5 +1,5 @@
 -- one row per key domain (customer, product, order, ...): whether every id of it, across every
--- input this build reads, is a plain integer (macros/input_keys.sql). Inputs that hold the ids
+-- input this build reads, is a plain integer (macros/input/input_keys.sql). Inputs that hold the ids
 -- in an integer type of their own are integers by their type and are not read.
 {% set sources = input_sources() %}
 {% set read_ids = [] %}

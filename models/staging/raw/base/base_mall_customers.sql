@@ -1,6 +1,6 @@
 -- one row per distinct row of the user's mall_customers file (no rows with the bundled data):
 -- parsed, with the reason it cannot be used (null if usable). The file's customers and their
--- three segmentation features are made from the usable rows alone (macros/input_derivations.sql).
+-- three segmentation features are made from the usable rows alone (macros/input/input_derivations.sql).
 -- A row is rejected whole when its id is missing or one of Age, AnnualIncome and SpendingScore is
 -- empty or not a number: K-means places a customer on all three. Gender is kept as written.
 -- The post-hook rejects all but one of the rows sharing a CustomerID (settle_key_conflicts).

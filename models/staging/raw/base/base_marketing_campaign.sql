@@ -1,6 +1,6 @@
 -- one row per distinct row of the user's marketing_campaign file (no rows with the bundled data):
 -- parsed, with the reason it cannot be used (null if usable). The file's customers, orders, order
--- lines and offer responses are made from the usable rows alone (macros/input_derivations.sql).
+-- lines and offer responses are made from the usable rows alone (macros/input/input_derivations.sql).
 -- A row is rejected whole when a field its orders are made of is unusable: ID, Recency, the
 -- web, catalogue and store purchase counts and the Mnt* spend. Any other field that does not
 -- parse (Income, Year_Birth, Dt_Customer, Kidhome, ...) is kept empty: staging turns it into null.

@@ -1,7 +1,7 @@
 -- one row per distinct line of the user's transaction log (input transactions; no rows with the
 -- bundled data): parsed, with the reason it cannot be used (null if usable). The log's customers,
 -- orders, order lines and products are built from the usable lines alone
--- (macros/input_derivations.sql), so a bad line never takes another line with it. The
+-- (macros/input/input_derivations.sql), so a bad line never takes another line with it. The
 -- post-hook rejects the lines of an order id that another customer's lines hold
 -- (settle_order_owners). raw_values is kept for the lines that are or may become rejected only:
 -- storing it for every line cost 11 s at 1M customers.

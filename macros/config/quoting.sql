@@ -1,7 +1,7 @@
 {#-
   The only ways a value from a config file, a var or an env var reaches SQL: as a string literal
   (sql_literal) or as a quoted identifier (sql_identifier). Numbers, dates and booleans are
-  validated before any model runs (macros/check_vars.sql) and reach SQL as the checked value.
+  validated before any model runs (macros/config/check_vars.sql) and reach SQL as the checked value.
 -#}
 
 {#- A string literal holding `value` exactly; null for none. -#}

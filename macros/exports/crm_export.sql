@@ -1,5 +1,5 @@
 {#- DuckDB statements writing `relation` (a CRM mart) to <this build's export folder>/crm/
-    <file_stem>.csv, for the on-run-end publish (macros/crm_delivery.sql): UTF-8 with RFC 4180
+    <file_stem>.csv, for the on-run-end publish (macros/exports/crm_delivery.sql): UTF-8 with RFC 4180
     quoting and a header row named by var crm_header_preset, rows ordered by `order_by`. With var
     crm_max_rows_per_file set, writes <file_stem>_part_001.csv, ... instead, each with the header.
     The build's folder starts empty, so no file of another layout or surplus part is left. -#}

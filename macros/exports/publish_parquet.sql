@@ -1,5 +1,5 @@
 {#- Post-hook of every mart: writes it to <this build's export folder>/marts/<model>.parquet for
-    BI tools; the build's set of files is published on run end (macros/export_set.sql). COPY
+    BI tools; the build's set of files is published on run end (macros/exports/export_set.sql). COPY
     writes a header-only file for an empty table, unlike the external materialization. -#}
 {% macro publish_parquet() -%}
     {{ return(adapter.dispatch('publish_parquet', 'customer_intelligence')()) }}

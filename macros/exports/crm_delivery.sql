@@ -4,7 +4,7 @@
     checksum of the row the operator imported. Builds never change it; crm_contacts_changes diffs
     the new export against it, so every delta lists all changes since that import, newest values
     per contact, however many builds ran in between. A build writes its CRM files on run end
-    (crm_publish_statements, called by publish_export_set in macros/export_set.sql), only when
+    (crm_publish_statements, called by publish_export_set in macros/exports/export_set.sql), only when
     the CRM models and their tests passed, and records what it published in crm_export_published
     and crm_export_publications.
     `customer-intel crm-ack` (crm_acknowledge_export) then makes the published rows the

@@ -8,7 +8,7 @@
   seeds have exactly these columns; own-data files map their columns onto them (var
   input_sources, see README). `transactions`, `marketing_campaign` and `mall_customers` are
   convenience entities: they are read from the user's file and turned into the core entities
-  (macros/input_sources.sql).
+  (macros/input/input_sources.sql).
 -#}
 {% macro input_contract() %}
     {{ return({

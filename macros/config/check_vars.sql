@@ -2,7 +2,7 @@
   on-run-start: every var of dbt_project.yml that holds a number, a date, a count, a choice or a
   list is checked before any model runs; one message lists each wrong var with its value and the
   form expected. Numbers must be numbers (0.05, not '0.05' or 5%): a checked var reaches SQL as
-  the value checked, and text vars only as literals (macros/quoting.sql).
+  the value checked, and text vars only as literals (macros/config/quoting.sql).
 -#}
 
 {#- var -> (kind, bounds). Kinds: number, integer, share (a number from 0 to 1), date (YYYY-MM-DD

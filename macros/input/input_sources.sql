@@ -1,5 +1,5 @@
 {#-
-  Where the raw rows of each contract entity (macros/input_contract.sql) come from.
+  Where the raw rows of each contract entity (macros/input/input_contract.sql) come from.
 
   Without var input_sources the bundled seeds (raw_<entity>) are read. With it (see README, "Use
   your own data"), an entity is read from the user's file through its column mapping, else derived
@@ -9,7 +9,7 @@
   whose own type already gives its text (an integer key, a number, a timestamp) stays in that type
   until the base_* model has collapsed exact duplicates (see input_native_columns).
 
-  Keys stay the user's text here; the base_* models make them keys (macros/input_keys.sql).
+  Keys stay the user's text here; the base_* models make them keys (macros/input/input_keys.sql).
 -#}
 
 {% macro input_seeded_entities() %}
@@ -102,7 +102,7 @@
 {#- Selects an entity's contract columns from `relation`, expressions (a dict) overriding the
     plain column, everything as text but `native_columns`: those the file holds in a type whose
     text needs no normalising, left in that type (see input_native_columns). Keys stay the
-    user's text: the base_* models turn them into keys (macros/input_keys.sql). -#}
+    user's text: the base_* models turn them into keys (macros/input/input_keys.sql). -#}
 {% macro input_emit(entity, expressions, relation, group_by=none, native_columns=[]) -%}
     {%- set kinds = input_contract()[entity]['columns'] -%}
     {%- set given = expressions if expressions is mapping else {} -%}

@@ -1,0 +1,140 @@
+{#-
+  Shared by the hold-out evaluation (int_recommendation_holdout_offers, recommendation_evaluation)
+  and the validation window that chooses the served blend (int_recommendation_validation_offers,
+  recommendation_blend_weights), so both windows pick and score customers alike.
+-#}
+
+{#-
+  The customers a hold-out window evaluates and what they had received before it. Expects CTEs
+    segments           (customer_id, segment_id)
+    first_purchases    int_customer_product_first_purchases
+    holdout_window     (cutoff_date, end_date)
+    received_products  int_customer_received_products
+  and ends with `customer_products`, after `customers`: customers with a segment, a purchase
+  before the cutoff and a product first bought from it up to the end date; at most var
+  recommendation_evaluation_sample_size of them, the first by a hash of customer_id (the same
+  ones on every run).
+-#}
+{% macro holdout_customer_ctes() %}
+-- one pass over the first purchases: whether each customer bought before the cutoff, and new
+-- products from it up to the end date
+customer_windows as (
+    select
+        first_purchases.customer_id,
+        max(
+            case when first_purchases.first_bought_on < holdout_window.cutoff_date then 1 else 0 end
+        ) as bought_before,
+        max(
+            case
+                when
+                    first_purchases.first_bought_on >= holdout_window.cutoff_date
+                    and first_purchases.first_bought_on < holdout_window.end_date
+                    then 1
+                else 0
+            end
+        ) as bought_new
+    from first_purchases
+    cross join holdout_window
+    group by first_purchases.customer_id
+),
+
+eligible_customers as (
+    select
+        segments.customer_id,
+        segments.segment_id
+    from segments
+    inner join customer_windows
+        on segments.customer_id = customer_windows.customer_id
+    where
+        customer_windows.bought_before = 1
+        and customer_windows.bought_new = 1
+),
+
+customers as (
+    select
+        customer_id,
+        segment_id
+    from eligible_customers
+    order by {{ dbt.hash('customer_id') }}, customer_id
+    limit {{ required_var('recommendation_evaluation_sample_size') }}
+),
+
+-- what each sampled customer had received before the cutoff: never offered, as in serving
+customer_products as (
+    select
+        received_products.customer_id,
+        received_products.product_id
+    from received_products
+    inner join customers
+        on received_products.customer_id = customers.customer_id
+    cross join holdout_window
+    where received_products.first_received_on < holdout_window.cutoff_date
+)
+{% endmacro %}
+
+
+{#-
+  How each recommender's top 3 offers met the products customers first bought in a hold-out
+  window. Expects CTEs offers (recommender, customer_id, product_id), first_purchases and
+  holdout_window (cutoff_date, end_date); ends with `recommender_metrics`, one row per
+  recommender. Per customer, hits = offers among the new products; precision = hits / 3, recall
+  = hits / new products, both averaged over customers; hit rate = share of customers with a hit,
+  with its binomial standard error sqrt(p (1 - p) / customers).
+-#}
+{% macro recommendation_hit_ctes() %}
+new_purchases as (
+    select
+        first_purchases.customer_id,
+        first_purchases.product_id
+    from first_purchases
+    cross join holdout_window
+    where
+        first_purchases.first_bought_on >= holdout_window.cutoff_date
+        and first_purchases.first_bought_on < holdout_window.end_date
+),
+
+new_product_counts as (
+    select
+        customer_id,
+        count(*) as new_products
+    from new_purchases
+    group by customer_id
+),
+
+customer_hits as (
+    select
+        offers.recommender,
+        offers.customer_id,
+        count(new_purchases.product_id) as hits
+    from offers
+    left join new_purchases
+        on
+            offers.customer_id = new_purchases.customer_id
+            and offers.product_id = new_purchases.product_id
+    group by
+        offers.recommender,
+        offers.customer_id
+),
+
+customer_metrics as (
+    select
+        customer_hits.recommender,
+        count(*) as customers_evaluated,
+        cast(sum(customer_hits.hits) as {{ dbt.type_bigint() }}) as hits,
+        avg(case when customer_hits.hits > 0 then 1 else 0 end) as hit_rate_at_3,
+        avg(cast(customer_hits.hits as {{ type_double() }}) / 3) as precision_at_3,
+        avg(cast(customer_hits.hits as {{ type_double() }}) / new_product_counts.new_products)
+            as recall_at_3
+    from customer_hits
+    inner join new_product_counts
+        on customer_hits.customer_id = new_product_counts.customer_id
+    group by customer_hits.recommender
+),
+
+recommender_metrics as (
+    select
+        *,
+        sqrt(hit_rate_at_3 * (1 - hit_rate_at_3) / customers_evaluated) as hit_rate_standard_error
+    from customer_metrics
+)
+{% endmacro %}

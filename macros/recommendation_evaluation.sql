@@ -138,3 +138,83 @@ recommender_metrics as (
     from customer_metrics
 )
 {% endmacro %}
+
+
+{#-
+  A window's training rules, the whole model: basket_rules' mining (macros/association_rules.sql)
+  over the orders of int_recommendation_training_baskets dated before the cutoff of
+  `window_model` (int_recommendation_holdout_window or int_recommendation_validation_window).
+-#}
+{% macro rules_trained_before(window_model) %}
+with
+
+training_baskets as (
+    select * from {{ ref('int_recommendation_training_baskets') }}
+),
+
+basket_orders as (
+    select * from {{ ref('int_basket_orders') }}
+),
+
+holdout_window as (
+    select * from {{ ref(window_model) }}
+),
+
+-- the orders of the baskets, counted here rather than by a distinct over their lines
+training_orders as (
+    select basket_orders.order_id
+    from basket_orders
+    cross join holdout_window
+    where basket_orders.ordered_on < holdout_window.cutoff_date
+),
+
+-- the rule CTEs read the baskets several times, each straight from the table: a filter on it,
+-- not a table per window (at 10M customers, most of 200M lines again)
+baskets as {{ inline_cte() }} (
+    select
+        training_baskets.order_id,
+        training_baskets.product_id as item
+    from training_baskets
+    cross join holdout_window
+    where training_baskets.ordered_on < holdout_window.cutoff_date
+),
+
+{{ association_rule_ctes(dbt.type_bigint(), basket_orders='training_orders') }}
+
+select * from kept
+{% endmacro %}
+
+
+{#-
+  A window's training affinity, the whole model: int_segment_product_affinity's
+  (segment_product_affinity_ctes) over the products customers first bought before the cutoff of
+  `window_model`; segments are today's k-means segments.
+-#}
+{% macro affinity_trained_before(window_model) %}
+with
+
+first_purchases as (
+    select * from {{ ref('int_customer_product_first_purchases') }}
+),
+
+segments as (
+    select * from {{ ref('customer_segments') }}
+),
+
+holdout_window as (
+    select * from {{ ref(window_model) }}
+),
+
+customer_products as (
+    select
+        first_purchases.customer_id,
+        first_purchases.product_id
+    from first_purchases
+    cross join holdout_window
+    where first_purchases.first_bought_on < holdout_window.cutoff_date
+),
+
+{{ segment_product_affinity_ctes() }}
+
+select * from affinity
+{% endmacro %}

@@ -153,41 +153,20 @@ frequent_triples as (
 -- each frequent triple a < b < c gives three rules, one per consequent; its antecedent pair
 -- (antecedent < antecedent_2) is frequent by construction
 triple_rules as (
-    select
-        frequent_triples.item_a as antecedent,
-        frequent_triples.item_b as antecedent_2,
-        frequent_triples.item_c as consequent,
-        frequent_triples.triple_orders as rule_orders,
-        antecedents.pair_orders as antecedent_orders
-    from frequent_triples
-    inner join frequent_pairs as antecedents
-        on
-            frequent_triples.item_a = antecedents.item_a
-            and frequent_triples.item_b = antecedents.item_b
-    union all
-    select
-        frequent_triples.item_a as antecedent,
-        frequent_triples.item_c as antecedent_2,
-        frequent_triples.item_b as consequent,
-        frequent_triples.triple_orders as rule_orders,
-        antecedents.pair_orders as antecedent_orders
-    from frequent_triples
-    inner join frequent_pairs as antecedents
-        on
-            frequent_triples.item_a = antecedents.item_a
-            and frequent_triples.item_c = antecedents.item_b
-    union all
-    select
-        frequent_triples.item_b as antecedent,
-        frequent_triples.item_c as antecedent_2,
-        frequent_triples.item_a as consequent,
-        frequent_triples.triple_orders as rule_orders,
-        antecedents.pair_orders as antecedent_orders
-    from frequent_triples
-    inner join frequent_pairs as antecedents
-        on
-            frequent_triples.item_b = antecedents.item_a
-            and frequent_triples.item_c = antecedents.item_b
+    {%- for first, second, consequent in [('a', 'b', 'c'), ('a', 'c', 'b'), ('b', 'c', 'a')] %}
+        select
+            frequent_triples.item_{{ first }} as antecedent,
+            frequent_triples.item_{{ second }} as antecedent_2,
+            frequent_triples.item_{{ consequent }} as consequent,
+            frequent_triples.triple_orders as rule_orders,
+            antecedents.pair_orders as antecedent_orders
+        from frequent_triples
+        inner join frequent_pairs as antecedents
+            on
+                frequent_triples.item_{{ first }} = antecedents.item_a
+                and frequent_triples.item_{{ second }} = antecedents.item_b
+        {{ "union all" if not loop.last }}
+    {%- endfor %}
 ),
 {%- endif %}
 

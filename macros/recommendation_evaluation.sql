@@ -141,6 +141,49 @@ recommender_metrics as (
 
 
 {#-
+  A window's offers, all but the recommenders: what each recommender of a `recommenders` CTE
+  (recommender, weight_segment, weight_rules, weight_popularity), which the model writes before
+  it, would have offered the window's sampled customers (holdout_customer_ctes), with the
+  affinity and rules trained before the window's cutoff. Ends with `offers`
+  (recommendation_offer_ctes); every sampled customer bought before the cutoff, so all of them
+  get offers.
+-#}
+{% macro offers_trained_before(window_model, affinity_model, rules_model) %}
+segments as (
+    select * from {{ ref('customer_segments') }}
+),
+
+first_purchases as {{ inline_cte() }} (
+    select * from {{ ref('int_customer_product_first_purchases') }}
+),
+
+holdout_window as (
+    select * from {{ ref(window_model) }}
+),
+
+affinity as (
+    select * from {{ ref(affinity_model) }}
+),
+
+rules as (
+    select * from {{ ref(rules_model) }}
+),
+
+products as (
+    select * from {{ ref('int_recommendable_products') }}
+),
+
+received_products as (
+    select * from {{ ref('int_customer_received_products') }}
+),
+
+{{ holdout_customer_ctes() }},
+
+{{ recommendation_offer_ctes(buyers_only=true) }}
+{% endmacro %}
+
+
+{#-
   A window's training rules, the whole model: basket_rules' mining (macros/association_rules.sql)
   over the orders of int_recommendation_training_baskets dated before the cutoff of
   `window_model` (int_recommendation_holdout_window or int_recommendation_validation_window).

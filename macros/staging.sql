@@ -48,6 +48,33 @@
 {%- endmacro %}
 
 
+{#-
+  The first two steps of every base_* model: `source`, the entity's raw rows wherever this build
+  reads them (input_relation: the user's file, the bundled seed, or rows derived from another
+  input), and `distinct_rows`, one row per distinct raw row (collapse_exact_duplicates). The
+  model writes the comma after it and goes on from distinct_rows.
+-#}
+{% macro base_distinct_rows(entity) -%}
+source as (
+    select * from {{ input_relation(entity) }}
+),
+
+distinct_rows as (
+    {{ collapse_exact_duplicates(
+        'source', input_columns(entity), input_native_types(entity),
+        distinct=input_rows_are_distinct(entity)
+    ) }}
+)
+{%- endmacro %}
+
+
+{#- The columns collapse_exact_duplicates adds, which every base_* model passes on: the raw row
+    (raw_values, for dq_rejected_rows and settle_key_conflicts), its empty fields and its copies. -#}
+{% macro distinct_row_fields() -%}
+    raw_values, empty_fields, copies
+{%- endmacro %}
+
+
 {#- Whether an entity's raw rows are distinct by construction: rows derived from another input
     (input_derivation) are grouped by their key there, so grouping them again to find exact
     copies finds none (it cost 9 s of the order-line staging at 1M customers). -#}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -26,9 +27,41 @@ PROJECT_PARTS = (
     "analyses",
 )
 DBT = str(Path(sys.executable).with_name("dbt"))
+CLI = str(Path(sys.executable).with_name("customer-intel"))
 # dbt unit tests run on their own fixed rows, whatever the data: `make test`'s dbt build runs
 # them once, so the builds of these suites leave them out
 WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+
+
+def build_with_input(
+    project: Path, config: str, database: Path, *dbt_args: str
+) -> subprocess.CompletedProcess:
+    """`customer-intel build --input` from the project folder, as a user runs it."""
+    config_path = project / "input.yml"
+    config_path.write_text(config, encoding="utf-8")
+    env = {**os.environ, "DUCKDB_PATH": str(database), "EXPORT_DIR": str(project / "exports")}
+    return subprocess.run(
+        [CLI, "build", "--input", str(config_path), *WITHOUT_UNIT_TESTS, *dbt_args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def quick_vars_block() -> str:
+    return "vars: {" + QUICK_SEGMENTATION_VARS + "}\n"
+
+
+@contextlib.contextmanager
+def input_build(project: Path, config: str, database: Path, *dbt_args: str):
+    """A read-only connection to a build_with_input that succeeded; dbt's output fails the test
+    otherwise."""
+    result = build_with_input(project, config, database, *dbt_args)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        yield connection
 
 
 def copy_project(destination: Path, raw_dir: Path | None = None) -> Path:
@@ -69,6 +102,21 @@ def run_dbt(project: Path, *arguments: str, database: Path, **extra_env: str):
         text=True,
         check=False,
     )
+
+
+def upstream_of(model: str) -> tuple[str, ...]:
+    """dbt arguments selecting `model` and what it reads, with the tests of those models only."""
+    return ("--select", "+" + model, "--indirect-selection", "cautious")
+
+
+def bundled_build_upto(root: Path, model: str) -> tuple[Path, Path]:
+    """A copy of the project in root with the bundled seeds built up to `model`: (project,
+    database)."""
+    project = copy_project(root / "project")
+    database = root / "bundled.duckdb"
+    result = run_dbt(project, "build", *upstream_of(model), database=database)
+    assert result.returncode == 0, result.stdout[-4000:]
+    return project, database
 
 
 def show_json(project: Path, database: Path, sql: str, dbt_vars: dict) -> list[dict]:

@@ -5,14 +5,11 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
-
-CLI = str(Path(sys.executable).with_name("customer-intel"))
+from conftest import CLI, copy_project
 
 
 @pytest.fixture

@@ -12,7 +12,14 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from conftest import REPO, WITHOUT_UNIT_TESTS, copy_project, rebuild_on_copy, run_dbt
+from conftest import (
+    REPO,
+    WITHOUT_UNIT_TESTS,
+    bundled_build_upto,
+    copy_project,
+    rebuild_on_copy,
+    run_dbt,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -28,12 +35,9 @@ AB_RESULTS_SQL = (
 @pytest.fixture(scope="module")
 def bundled_build(tmp_path_factory):
     """The bundled seeds built up to the A/B marts: (connection, project directory)."""
-    root = tmp_path_factory.mktemp("campaign_bundled")
-    project = copy_project(root / "project")
-    database = root / "bundled.duckdb"
-    selection = ("--select", "+fct_ab_test_summary", "--indirect-selection", "cautious")
-    result = run_dbt(project, "build", *selection, database=database)
-    assert result.returncode == 0, result.stdout[-4000:]
+    project, database = bundled_build_upto(
+        tmp_path_factory.mktemp("campaign_bundled"), "fct_ab_test_summary"
+    )
     connection = duckdb.connect(str(database), read_only=True)
     yield connection, project
     connection.close()

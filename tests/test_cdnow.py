@@ -13,10 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import copy_project
+from conftest import build_with_input, copy_project, quick_vars_block
 from customer_intelligence.report import render
 from test_clv import PUBLISHED_BGNBD, _hand_p_alive
-from test_own_data import build_with_input, quick_vars_block
 from test_report import figures, number
 from test_rfm_end_to_end import cut_point_scores
 

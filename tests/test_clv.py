@@ -267,6 +267,7 @@ CLV_MODELS = (
     "int_clv_customer_statistics",
     "clv_model_params",
     "clv_customer_predictions",
+    "int_clv_customer_predictions",
     "clv_holdout_check",
     "clv_holdout_summary",
     "clv_holdout_deciles",

@@ -14,8 +14,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import copy_project, show_json
-from test_own_data import build_with_input, quick_vars_block
+from conftest import build_with_input, copy_project, quick_vars_block, show_json
 
 HOSTILE_TEXTS = [
     "it's",

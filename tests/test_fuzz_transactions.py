@@ -21,9 +21,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import copy_project
+from conftest import build_with_input, copy_project, quick_vars_block
 from customer_intelligence.bench import build as bench
-from test_own_data import build_with_input, quick_vars_block
 
 pytestmark = pytest.mark.e2e
 

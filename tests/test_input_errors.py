@@ -10,14 +10,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from conftest import REPO, copy_project
-from test_own_data import build_with_input, preflight_message, quick_vars_block
+from conftest import (
+    REPO,
+    copy_project,
+    input_build,
+    quick_vars_block,
+    upstream_of,
+)
+from test_own_data import preflight_message
 
 SHARED_MALL_FILE = REPO.parent / "shared" / "data" / "Mall_Customers.csv"
 
@@ -56,20 +61,12 @@ def test_a_latin1_file_is_told_to_add_encoding_latin1(project, tmp_path):
 def test_a_latin1_file_with_encoding_latin1_keeps_its_accents(project, tmp_path):
     path = tmp_path / "purchases.csv"
     path.write_bytes("cust,date,value,item\n1,2024-01-05,10,Caf\xe9 cr\xe8me\n".encode("latin-1"))
-    database = tmp_path / "build.duckdb"
-
-    result = build_with_input(
+    with input_build(
         project,
         transactions_config(path).replace("    columns:", "    encoding: latin-1\n    columns:"),
-        database,
-        "--select",
-        "+stg_products",
-        "--indirect-selection",
-        "cautious",
-    )
-
-    assert result.returncode == 0, result.stdout[-4000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+        tmp_path / "build.duckdb",
+        *upstream_of("stg_products"),
+    ) as connection:
         names = connection.sql("select product_name from stg_products").fetchall()
     assert names == [("Café crème",)]
 
@@ -184,12 +181,7 @@ def test_mall_customers_builds_segments_for_every_customer_with_either_header(
         path = tmp_path / "Mall_Customers.csv"
         mall.set_axis(PUBLISHED_MALL_HEADER, axis=1).to_csv(path, index=False)
     config = f"sources:\n  mall_customers: {{path: {path}}}\n" + quick_vars_block()
-    database = tmp_path / "build.duckdb"
-
-    result = build_with_input(project, config, database)
-
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with input_build(project, config, tmp_path / "build.duckdb") as connection:
         segmented = connection.sql("select customer_id from customer_segments").fetchall()
         genders = connection.sql("select gender, count(*) from dim_customers group by 1").fetchall()
         features = connection.sql("select feature from segment_preprocessing order by 1").fetchall()
@@ -216,12 +208,7 @@ def test_negative_incomes_are_scaled_without_the_log_and_the_build_goes_on(proje
         f"sources:\n  customers:\n    path: {tmp_path / 'bank.csv'}\n"
         "    columns: {customer_id: id, income: balance, birth_year: year}\n" + quick_vars_block()
     )
-    database = tmp_path / "build.duckdb"
-
-    result = build_with_input(project, config, database)
-
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with input_build(project, config, tmp_path / "build.duckdb") as connection:
         recipe = connection.sql(
             "select feature, log_transformed, mean from segment_preprocessing order by 1"
         ).fetchall()
@@ -259,12 +246,7 @@ def test_a_customer_features_file_gives_the_segmentation_its_features(project, t
         "    columns: {customer_id: cust, order_date: date, amount: value, product_id: item}\n"
         f"  customer_features: {{path: {tmp_path / 'features.csv'}}}\n" + quick_vars_block()
     )
-    database = tmp_path / "build.duckdb"
-
-    result = build_with_input(project, config, database)
-
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with input_build(project, config, tmp_path / "build.duckdb") as connection:
         features = connection.sql("select feature from segment_preprocessing order by 1").fetchall()
         assigned = dict(
             connection.sql("select customer_id, segment_id from customer_segments").fetchall()

@@ -4,12 +4,11 @@ is kept."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
 
-from conftest import copy_project
-from test_own_data import build_with_input, quick_vars_block, write_marketing_campaign
+from conftest import copy_project, input_build, quick_vars_block
+from test_own_data import write_marketing_campaign
 
 pytestmark = pytest.mark.e2e
 
@@ -41,10 +40,7 @@ def marketing_build(tmp_path_factory):
     path = folder / "marketing_campaign.csv"
     frame.to_csv(path, sep="\t", index=False)
     config = f"sources:\n  marketing_campaign: {{path: {path}}}\n" + quick_vars_block()
-    database = folder / "build.duckdb"
-    result = build_with_input(project, config, database)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with input_build(project, config, folder / "build.duckdb") as connection:
         yield connection, frame
 
 

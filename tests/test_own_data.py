@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import decimal
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -23,30 +20,14 @@ import pyarrow.parquet as pq
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from conftest import QUICK_SEGMENTATION_VARS, WITHOUT_UNIT_TESTS, copy_project
-
-CLI = str(Path(sys.executable).with_name("customer-intel"))
-
-
-def build_with_input(
-    project: Path, config: str, database: Path, *dbt_args: str
-) -> subprocess.CompletedProcess:
-    """`customer-intel build --input` from the project folder, as a user runs it."""
-    config_path = project / "input.yml"
-    config_path.write_text(config, encoding="utf-8")
-    env = {**os.environ, "DUCKDB_PATH": str(database), "EXPORT_DIR": str(project / "exports")}
-    return subprocess.run(
-        [CLI, "build", "--input", str(config_path), *WITHOUT_UNIT_TESTS, *dbt_args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def quick_vars_block() -> str:
-    return "vars: {" + QUICK_SEGMENTATION_VARS + "}\n"
+from conftest import (
+    QUICK_SEGMENTATION_VARS,
+    build_with_input,
+    copy_project,
+    input_build,
+    quick_vars_block,
+    upstream_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -280,18 +261,9 @@ def test_a_typed_parquet_file_stages_exactly_as_the_same_rows_as_text(project, t
     staged = {}
     for kind in ("parquet", "csv"):
         config = f"sources:\n  order_items: {{path: {tmp_path / f'lines.{kind}'}}}\n"
-        database = tmp_path / f"{kind}.duckdb"
-        result = build_with_input(
-            project,
-            config,
-            database,
-            "--select",
-            "+dq_rejected_rows",
-            "--indirect-selection",
-            "cautious",
-        )
-        assert result.returncode == 0, result.stdout[-4000:]
-        with duckdb.connect(str(database), read_only=True) as connection:
+        with input_build(
+            project, config, tmp_path / f"{kind}.duckdb", *upstream_of("dq_rejected_rows")
+        ) as connection:
             # raw_values keeps each file's own types: the parsed columns must agree
             staged[kind] = connection.sql(
                 """
@@ -344,18 +316,9 @@ def test_float_columns_of_a_parquet_file_parse_as_their_text(project, tmp_path):
     )
     pq.write_table(lines, tmp_path / "lines.parquet")
     config = f"sources:\n  order_items: {{path: {tmp_path / 'lines.parquet'}}}\n"
-    database = tmp_path / "floats.duckdb"
-    result = build_with_input(
-        project,
-        config,
-        database,
-        "--select",
-        "+base_order_items",
-        "--indirect-selection",
-        "cautious",
-    )
-    assert result.returncode == 0, result.stdout[-4000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with input_build(
+        project, config, tmp_path / "floats.duckdb", *upstream_of("base_order_items")
+    ) as connection:
         staged = connection.sql(
             "select order_id, quantity, unit_price from base_order_items order by order_id"
         ).fetchall()
@@ -498,10 +461,7 @@ def test_mall_customers_format_segments_on_its_three_features(project, tmp_path)
     file_rows.to_csv(tmp_path / "Mall_Customers.csv", index=False)
     config = f"sources:\n  mall_customers: {{path: {tmp_path / 'Mall_Customers.csv'}}}\n"
     config += quick_vars_block()
-    database = tmp_path / "build.duckdb"
-    result = build_with_input(project, config, database)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with input_build(project, config, tmp_path / "build.duckdb") as connection:
         features = [
             row[0] for row in connection.sql("select feature from segment_preprocessing").fetchall()
         ]
@@ -607,12 +567,9 @@ def test_preflight_accepts_bad_values_under_the_tolerance(project, small_log, tm
         "    columns: {customer_id: cust, order_date: date, amount: value}\n"
         "vars: {input_max_invalid_share: 0.5, " + QUICK_SEGMENTATION_VARS + "}\n"
     )
-    database = tmp_path / "build.duckdb"
-    result = build_with_input(
-        project, config, database, "--select", "+stg_orders", "--indirect-selection", "cautious"
-    )
-    assert result.returncode == 0, result.stdout[-4000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with input_build(
+        project, config, tmp_path / "build.duckdb", *upstream_of("stg_orders")
+    ) as connection:
         rejected = connection.sql(
             "select count(*) from base_transactions "
             "where rejection_reason = 'unparseable_order_date'"

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import REPO, copy_project, rebuild_on_copy, run_dbt
+from conftest import REPO, bundled_build_upto, rebuild_on_copy
 
 pytestmark = pytest.mark.e2e
 METRICS = ["hit_rate_at_3", "precision_at_3", "recall_at_3", "catalog_coverage"]
@@ -20,12 +20,9 @@ METRICS = ["hit_rate_at_3", "precision_at_3", "recall_at_3", "catalog_coverage"]
 @pytest.fixture(scope="module")
 def bundled_evaluation(tmp_path_factory):
     """recommendation_evaluation built on the bundled seeds, by model."""
-    root = tmp_path_factory.mktemp("recommendation_bundled")
-    project = copy_project(root / "project")
-    database = root / "bundled.duckdb"
-    selection = ("--select", "+recommendation_evaluation", "--indirect-selection", "cautious")
-    result = run_dbt(project, "build", *selection, database=database)
-    assert result.returncode == 0, result.stdout[-4000:]
+    _, database = bundled_build_upto(
+        tmp_path_factory.mktemp("recommendation_bundled"), "recommendation_evaluation"
+    )
     with duckdb.connect(str(database), read_only=True) as connection:
         evaluation = connection.sql("select * from recommendation_evaluation").df()
     return evaluation.set_index("model")

@@ -9,8 +9,8 @@ import csv
 import duckdb
 import pytest
 
-from conftest import copy_project
-from test_own_data import build_with_input, quick_vars_block, write_transaction_log
+from conftest import build_with_input, copy_project, input_build, quick_vars_block
+from test_own_data import write_transaction_log
 
 pytestmark = pytest.mark.e2e
 
@@ -112,10 +112,7 @@ def test_every_customer_mart_and_the_crm_file_carry_the_id_as_written(tmp_path):
         "    columns: {customer_id: id, email: mail, email_opt_in: opt_in}\n" + quick_vars_block()
     )
     project = copy_project(tmp_path / "project")
-    database = tmp_path / "build.duckdb"
-    result = build_with_input(project, config, database)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with input_build(project, config, tmp_path / "build.duckdb") as connection:
         source_of = dict(
             connection.sql("select customer_id, source_customer_id from dim_customers").fetchall()
         )

@@ -7,12 +7,10 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 import pytest
 
-from conftest import copy_project
-from test_own_data import build_with_input, quick_vars_block
+from conftest import build_with_input, copy_project, input_build, quick_vars_block
 
 pytestmark = pytest.mark.e2e
 
@@ -71,10 +69,7 @@ def line_build(tmp_path_factory):
         "              product_id: item}\n"
         + quick_vars_block().replace("vars: {", "vars: {input_max_invalid_share: 0.3, ")
     )
-    database = folder / "build.duckdb"
-    result = build_with_input(project, config, database)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    with duckdb.connect(str(database), read_only=True) as connection:
+    with input_build(project, config, folder / "build.duckdb") as connection:
         yield connection, lines
 
 

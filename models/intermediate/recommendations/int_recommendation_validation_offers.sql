@@ -3,34 +3,6 @@
 -- trained on earlier orders only
 with
 
-segments as (
-    select * from {{ ref('customer_segments') }}
-),
-
-first_purchases as {{ inline_cte() }} (
-    select * from {{ ref('int_customer_product_first_purchases') }}
-),
-
-holdout_window as (
-    select * from {{ ref('int_recommendation_validation_window') }}
-),
-
-affinity as (
-    select * from {{ ref('int_recommendation_validation_affinity') }}
-),
-
-rules as (
-    select * from {{ ref('int_recommendation_validation_rules') }}
-),
-
-products as (
-    select * from {{ ref('int_recommendable_products') }}
-),
-
-received_products as (
-    select * from {{ ref('int_customer_received_products') }}
-),
-
 recommenders as (
     select
         candidate as recommender,
@@ -40,10 +12,12 @@ recommenders as (
     from {{ ref('int_recommendation_blend_candidates') }}
 ),
 
-{{ holdout_customer_ctes() }},
-
--- every sampled customer bought before the window: all of them get offers
-{{ recommendation_offer_ctes(buyers_only=true) }}
+-- the sampled customers, their window and offers (macros/recommendation_evaluation.sql)
+{{ offers_trained_before(
+    'int_recommendation_validation_window',
+    'int_recommendation_validation_affinity',
+    'int_recommendation_validation_rules'
+) }}
 
 select
     recommender as candidate,

@@ -7,16 +7,8 @@ customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
-statistics as (
-    select * from {{ ref('int_clv_customer_statistics') }}
-),
-
-predictions as (
-    select * from {{ ref('clv_customer_predictions') }}
-),
-
-params as (
-    select * from {{ ref('clv_model_params') }}
+predicted as (
+    select * from {{ ref('int_clv_customer_predictions') }}
 ),
 
 holdout_days as {{ inline_cte() }} (
@@ -41,35 +33,31 @@ actual as (
 
 compared as (
     select
-        statistics.customer_id,
+        predicted.customer_id,
         customers.source_customer_id,
-        statistics.calibration_end,
-        statistics.holdout_weeks,
-        predictions.expected_holdout_purchases as predicted_purchases,
+        predicted.calibration_end,
+        predicted.holdout_weeks,
+        predicted.expected_holdout_purchases as predicted_purchases,
         coalesce(actual.actual_purchases, 0) as actual_purchases,
-        abs(predictions.expected_holdout_purchases - coalesce(actual.actual_purchases, 0))
+        abs(predicted.expected_holdout_purchases - coalesce(actual.actual_purchases, 0))
             as absolute_error,
         -- P(at least one purchase in the holdout of tau weeks): alive, and the gamma-mixed
-        -- Poisson process not silent for tau, p_alive * (1 - ((alpha + T) / (alpha + T + tau))
-        -- ^ (r + x)); P(alive) alone is no probability of buying within a finite window
-        predictions.p_alive * (
+        -- Poisson process not silent for tau; P(alive) alone is no probability of buying within
+        -- a finite window
+        predicted.p_alive * (
             1 - power(
-                (params.alpha + statistics.age_weeks)
-                / (params.alpha + statistics.age_weeks + statistics.holdout_weeks),
-                params.r + statistics.repeat_purchases
+                predicted.alpha_plus_age / (predicted.alpha_plus_age + predicted.holdout_weeks),
+                predicted.r_plus_repeats
             )
         ) as purchase_probability,
-        predictions.expected_holdout_purchases * predictions.expected_order_value
+        predicted.expected_holdout_purchases * predicted.expected_order_value
             as predicted_revenue,
         coalesce(actual.actual_revenue, 0) as actual_revenue
-    from statistics
-    inner join predictions
-        on statistics.customer_id = predictions.customer_id
+    from predicted
     inner join customers
-        on statistics.customer_id = customers.customer_id
+        on predicted.customer_id = customers.customer_id
     left join actual
-        on statistics.customer_id = actual.customer_id
-    cross join params
+        on predicted.customer_id = actual.customer_id
     cross join holdout
     where holdout.has_holdout
 )

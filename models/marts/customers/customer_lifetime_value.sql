@@ -7,38 +7,8 @@ customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
-statistics as (
-    select * from {{ ref('int_clv_customer_statistics') }}
-),
-
-predictions as (
-    select * from {{ ref('clv_customer_predictions') }}
-),
-
-params as (
-    select * from {{ ref('clv_model_params') }}
-),
-
--- one pass over the customers: their statistics, predictions and the model's parameters
 predicted as (
-    select
-        statistics.customer_id,
-        statistics.repeat_purchases,
-        statistics.recency_weeks,
-        statistics.age_weeks,
-        statistics.mean_repeat_value,
-        statistics.calibration_end,
-        predictions.p_alive,
-        predictions.expected_purchases,
-        predictions.expected_purchases_90d,
-        predictions.expected_order_value,
-        predictions.discounted_expected_purchases,
-        params.alpha + statistics.age_weeks as alpha_plus_age,
-        params.r + statistics.repeat_purchases as r_plus_repeats
-    from statistics
-    inner join predictions
-        on statistics.customer_id = predictions.customer_id
-    cross join params
+    select * from {{ ref('int_clv_customer_predictions') }}
 ),
 
 -- the median wait w from the calibration end to the next purchase, where

@@ -1,23 +1,15 @@
 -- one row per distinct raw campaign response: parsed, with the reason it cannot be used (null if
 -- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
 {{ config(post_hook="{{ settle_key_conflicts('campaign_responses') }}") }}
-{% set raw_columns = input_columns('campaign_responses') %}
 {% set native_types = input_native_types('campaign_responses') %}
 
 with
 
-source as (
-    select * from {{ input_relation('campaign_responses') }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('campaign_responses') }},
 
 customers as (
     select * from {{ ref('stg_customers') }}
-),
-
-distinct_rows as (
-    {{ collapse_exact_duplicates(
-        'source', raw_columns, native_types, distinct=input_rows_are_distinct('campaign_responses')
-    ) }}
 ),
 
 parsed as (
@@ -25,9 +17,7 @@ parsed as (
         {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
         trim(campaign) as campaign,
         {{ parse_raw('accepted', 'integer', native_types) }} as accepted,
-        raw_values,
-        empty_fields,
-        copies
+        {{ distinct_row_fields() }}
     from distinct_rows
 ),
 

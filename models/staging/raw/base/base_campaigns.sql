@@ -1,18 +1,12 @@
 -- one row per distinct raw campaign row: parsed, with the reason it cannot be used (null if
 -- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
 {{ config(post_hook="{{ settle_key_conflicts('campaigns') }}") }}
-{% set raw_columns = input_columns('campaigns') %}
 {% set native_types = input_native_types('campaigns') %}
 
 with
 
-source as (
-    select * from {{ input_relation('campaigns') }}
-),
-
-distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('campaigns') }},
 
 parsed as (
     select
@@ -24,9 +18,7 @@ parsed as (
         nullif(trim(experiment_id), '') as experiment_id,
         nullif(lower(trim(variant)), '') as variant,
         {{ parse_raw('planned_share', 'double', native_types) }} as planned_share,
-        raw_values,
-        empty_fields,
-        copies,
+        {{ distinct_row_fields() }},
         case
             when {{ parse_key('campaign_id', 'campaign', native_types) }} is null then 'invalid_campaign_id'
             when {{ parse_raw('sent_at', 'timestamp', native_types) }} is null then 'unparseable_sent_at'

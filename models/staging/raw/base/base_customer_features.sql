@@ -1,23 +1,15 @@
 -- one row per distinct raw customer feature value: parsed, with the reason it cannot be used (null if
 -- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
 {{ config(post_hook="{{ settle_key_conflicts('customer_features') }}") }}
-{% set raw_columns = input_columns('customer_features') %}
 {% set native_types = input_native_types('customer_features') %}
 
 with
 
-source as (
-    select * from {{ input_relation('customer_features') }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('customer_features') }},
 
 customers as (
     select * from {{ ref('stg_customers') }}
-),
-
-distinct_rows as (
-    {{ collapse_exact_duplicates(
-        'source', raw_columns, native_types, distinct=input_rows_are_distinct('customer_features')
-    ) }}
 ),
 
 parsed as (
@@ -25,9 +17,7 @@ parsed as (
         {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
         lower(trim(feature)) as feature,
         {{ parse_raw('value', 'double', native_types) }} as feature_value,
-        raw_values,
-        empty_fields,
-        copies
+        {{ distinct_row_fields() }}
     from distinct_rows
 ),
 

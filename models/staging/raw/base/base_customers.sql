@@ -1,20 +1,12 @@
 -- one row per distinct raw customer row: parsed, with the reason it cannot be used (null if
 -- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
 {{ config(post_hook="{{ settle_key_conflicts('customers') }}") }}
-{% set raw_columns = input_columns('customers') %}
 {% set native_types = input_native_types('customers') %}
 
 with
 
-source as (
-    select * from {{ input_relation('customers') }}
-),
-
-distinct_rows as (
-    {{ collapse_exact_duplicates(
-        'source', raw_columns, native_types, distinct=input_rows_are_distinct('customers')
-    ) }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('customers') }},
 
 parsed as (
     select
@@ -33,9 +25,7 @@ parsed as (
         {{ parse_raw('signup_date', 'date', native_types) }} as signup_date,
         upper(trim(country)) as country,
         coalesce({{ parse_raw('email_opt_in', 'boolean', native_types) }}, false) as email_opt_in,
-        raw_values,
-        empty_fields,
-        copies,
+        {{ distinct_row_fields() }},
         case
             when {{ parse_key('customer_id', 'customer', native_types) }} is null then 'invalid_customer_id'
         end as rejection_reason

@@ -1,7 +1,6 @@
 -- one row per distinct raw email event: parsed, with the reason it cannot be used (null if
 -- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
 {{ config(post_hook="{{ settle_key_conflicts('email_events') }}") }}
-{% set raw_columns = input_columns('email_events') %}
 {% set native_types = input_native_types('email_events') %}
 {% set event_types = [
     'sent', 'hard_bounce', 'soft_bounce', 'open', 'click', 'unsubscribe', 'complaint', 'forward',
@@ -9,9 +8,8 @@
 
 with
 
-source as (
-    select * from {{ input_relation('email_events') }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('email_events') }},
 
 campaigns as (
     select * from {{ ref('stg_campaigns') }}
@@ -19,10 +17,6 @@ campaigns as (
 
 customers as (
     select * from {{ ref('stg_customers') }}
-),
-
-distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
@@ -39,9 +33,7 @@ parsed as (
             when {{ raw_is_empty('is_machine_open', native_types) }} then false
             else {{ parse_raw('is_machine_open', 'boolean', native_types) }}
         end as is_machine_open,
-        raw_values,
-        empty_fields,
-        copies
+        {{ distinct_row_fields() }}
     from distinct_rows
 ),
 

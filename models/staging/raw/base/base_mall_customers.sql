@@ -16,13 +16,8 @@
 
 with
 
-source as (
-    select * from {{ input_relation('mall_customers') }}
-),
-
-distinct_rows as (
-    {{ collapse_exact_duplicates('source', input_columns('mall_customers'), native_types) }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('mall_customers') }},
 
 parsed as (
     select
@@ -56,8 +51,6 @@ select
     {%- for name, _ in features.values() %}
         {{ name }},
     {%- endfor %}
-    raw_values,
-    empty_fields,
-    copies,
+    {{ distinct_row_fields() }},
     rejection_reason
 from checked

@@ -6,7 +6,6 @@
 -- parse (Income, Year_Birth, Dt_Customer, Kidhome, ...) is kept empty: staging turns it into null.
 -- The post-hook rejects all but one of the rows sharing an ID (settle_key_conflicts).
 {{ config(post_hook="{{ settle_key_conflicts('marketing_campaign') }}") }}
-{% set raw_columns = input_columns('marketing_campaign') %}
 {% set native_types = input_native_types('marketing_campaign') %}
 {% set counts = {
     'web_purchases': 'NumWebPurchases',
@@ -21,13 +20,8 @@
 
 with
 
-source as (
-    select * from {{ input_relation('marketing_campaign') }}
-),
-
-distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('marketing_campaign') }},
 
 -- an empty count or spend is 0; a count or spend that does not parse, or is negative, is null
 parsed as (
@@ -83,8 +77,6 @@ select
     recency_days,
     {{ counts.keys() | join(', ') }},
     {{ spend_columns | join(', ') }},
-    raw_values,
-    empty_fields,
-    copies,
+    {{ distinct_row_fields() }},
     rejection_reason
 from checked

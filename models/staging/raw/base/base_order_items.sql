@@ -1,14 +1,12 @@
 -- one row per distinct raw order line: parsed, with the reason it cannot be used (null if
 -- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
 {{ config(post_hook="{{ settle_key_conflicts('order_items') }}") }}
-{% set raw_columns = input_columns('order_items') %}
 {% set native_types = input_native_types('order_items') %}
 
 with
 
-source as (
-    select * from {{ input_relation('order_items') }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('order_items') }},
 
 orders as (
     select * from {{ ref('stg_orders') }}
@@ -18,21 +16,13 @@ products as (
     select * from {{ ref('stg_products') }}
 ),
 
-distinct_rows as (
-    {{ collapse_exact_duplicates(
-        'source', raw_columns, native_types, distinct=input_rows_are_distinct('order_items')
-    ) }}
-),
-
 parsed as (
     select
         {{ parse_key('order_id', 'order', native_types) }} as order_id,
         {{ parse_key('product_id', 'product', native_types) }} as product_id,
         {{ parse_raw('quantity', 'integer', native_types) }} as quantity,
         {{ parse_raw('unit_price', 'double', native_types) }} as unit_price,
-        raw_values,
-        empty_fields,
-        copies
+        {{ distinct_row_fields() }}
     from distinct_rows
 ),
 

@@ -1,24 +1,16 @@
 -- one row per distinct raw order row: parsed, with the reason it cannot be used (null if
 -- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
 {{ config(post_hook="{{ settle_key_conflicts('orders') }}") }}
-{% set raw_columns = input_columns('orders') %}
 {% set native_types = input_native_types('orders') %}
 {% set future_cutoff = date_var_or('future_date_cutoff', dbt.cast(dbt.current_timestamp(), type_date())) %}
 
 with
 
-source as (
-    select * from {{ input_relation('orders') }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('orders') }},
 
 customers as (
     select * from {{ ref('stg_customers') }}
-),
-
-distinct_rows as (
-    {{ collapse_exact_duplicates(
-        'source', raw_columns, native_types, distinct=input_rows_are_distinct('orders')
-    ) }}
 ),
 
 parsed as (
@@ -29,9 +21,7 @@ parsed as (
         lower(trim(channel)) as channel,
         lower(trim(status)) as order_status,
         coalesce({{ parse_raw('discount_used', 'boolean', native_types) }}, false) as discount_used,
-        raw_values,
-        empty_fields,
-        copies
+        {{ distinct_row_fields() }}
     from distinct_rows
 ),
 

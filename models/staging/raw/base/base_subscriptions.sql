@@ -1,21 +1,15 @@
 -- one row per distinct raw list event: parsed, with the reason it cannot be used (null if
 -- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
 {{ config(post_hook="{{ settle_key_conflicts('subscriptions') }}") }}
-{% set raw_columns = input_columns('subscriptions') %}
 {% set native_types = input_native_types('subscriptions') %}
 
 with
 
-source as (
-    select * from {{ input_relation('subscriptions') }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('subscriptions') }},
 
 customers as (
     select * from {{ ref('stg_customers') }}
-),
-
-distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
@@ -25,9 +19,7 @@ parsed as (
         lower(trim(email)) as email,
         lower(trim(event_type)) as event_type,
         {{ parse_raw('event_at', 'timestamp', native_types) }} as event_at,
-        raw_values,
-        empty_fields,
-        copies
+        {{ distinct_row_fields() }}
     from distinct_rows
 ),
 

@@ -6,7 +6,6 @@
 -- (settle_order_owners). raw_values is kept for the lines that are or may become rejected only:
 -- storing it for every line cost 11 s at 1M customers.
 {{ config(post_hook="{{ settle_order_owners() }}") }}
-{% set raw_columns = input_columns('transactions') %}
 {% set native_types = input_native_types('transactions') %}
 {% set future_cutoff = date_var_or('future_date_cutoff', dbt.cast(dbt.current_timestamp(), type_date())) %}
 {% set has_amount = input_has_column('transactions', 'amount') %}
@@ -19,9 +18,8 @@
 
 with
 
-source as (
-    select * from {{ input_relation('transactions') }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('transactions') }},
 
 {% if customer_file %}
     customers as (
@@ -46,10 +44,6 @@ source as (
     ),
 {% endif %}
 
-distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
-),
-
 parsed as (
     select
         {{ parse_key('customer_id', 'customer', native_types) }} as customer_id,
@@ -73,9 +67,7 @@ parsed as (
         {{ raw_is_empty('order_date', native_types) }} as order_date_is_empty,
         {{ raw_is_empty('amount', native_types) }} as amount_is_empty,
         {{ raw_is_empty('unit_price', native_types) }} as unit_price_is_empty,
-        raw_values,
-        empty_fields,
-        copies
+        {{ distinct_row_fields() }}
     from distinct_rows
 ),
 

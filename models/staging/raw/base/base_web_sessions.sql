@@ -1,21 +1,15 @@
 -- one row per distinct raw web session: parsed, with the reason it cannot be used (null if
 -- usable); the post-hook rejects all but one of the rows sharing a key (settle_key_conflicts)
 {{ config(post_hook="{{ settle_key_conflicts('web_sessions') }}") }}
-{% set raw_columns = input_columns('web_sessions') %}
 {% set native_types = input_native_types('web_sessions') %}
 
 with
 
-source as (
-    select * from {{ input_relation('web_sessions') }}
-),
+-- source: the input's raw rows; distinct_rows: each distinct raw row once (macros/staging.sql)
+{{ base_distinct_rows('web_sessions') }},
 
 customers as (
     select * from {{ ref('stg_customers') }}
-),
-
-distinct_rows as (
-    {{ collapse_exact_duplicates('source', raw_columns, native_types) }}
 ),
 
 parsed as (
@@ -28,9 +22,7 @@ parsed as (
         nullif(lower(trim(device)), '') as device,
         -- an empty customer_id is an anonymous session, not a defect
         not {{ raw_is_empty('customer_id', native_types) }} as has_customer_reference,
-        raw_values,
-        empty_fields,
-        copies
+        {{ distinct_row_fields() }}
     from distinct_rows
 ),
 

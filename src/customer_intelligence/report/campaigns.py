@@ -4,19 +4,20 @@ lift with its confidence interval."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .elements import chart, decimal, integer, note, percent, table, tiles
+from .elements import chart, decimal, integer, note, percent, side_by_side, table, tiles
 from .section import Marts, section
 
 
 @section("campaigns", "Campaigns", "fct_campaign_kpis")
 def campaigns(marts: Marts) -> str:
     rows = marts.rows(
-        "select campaign_id, campaign_name, sent_at, sent, delivered, unique_opens, "
-        "machine_opens, unique_clicks, conversions, revenue, cost, open_rate, "
-        "open_rate_including_machine_opens, click_through_rate, conversion_rate, roi "
-        "from fct_campaign_kpis order by sent_at, campaign_id"
+        """
+        select campaign_id, campaign_name, sent_at, sent, delivered, unique_opens,
+        machine_opens, unique_clicks, conversions, revenue, cost, open_rate,
+        open_rate_including_machine_opens, click_through_rate, conversion_rate, roi
+        from fct_campaign_kpis order by sent_at, campaign_id
+        """
     )
     counted = (
         "sent",
@@ -116,17 +117,14 @@ def campaigns(marts: Marts) -> str:
 @section("ab-tests", "A/B tests: lift with its confidence interval", "fct_ab_test_results")
 def ab_tests(marts: Marts) -> str:
     rows = marts.rows(
-        "select experiment_id, metric, variant, control_variant, variant_rate, control_rate, "
-        "abs_lift, ci_low, ci_high, p_value, significant, verdict "
-        "from fct_ab_test_results order by experiment_id, metric, variant, control_variant"
+        """
+        select experiment_id, metric, variant, control_variant, variant_rate, control_rate,
+        abs_lift, ci_low, ci_high, p_value, significant, verdict
+        from fct_ab_test_results order by experiment_id, metric, variant, control_variant
+        """
     )
     metrics = sorted({row["metric"] for row in rows})
-    figure = make_subplots(
-        rows=1,
-        cols=len(metrics),
-        subplot_titles=[f"{metric} rate lift" for metric in metrics],
-        shared_yaxes=True,
-    )
+    figure = side_by_side(*(f"{metric} rate lift" for metric in metrics), shared_yaxes=True)
     for column, metric in enumerate(metrics, start=1):
         for significant, colour, label in (
             (True, "#54A24B", "significant"),

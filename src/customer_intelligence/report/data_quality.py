@@ -13,8 +13,10 @@ def data_quality(marts: Marts) -> str:
     if "dq_rejected_rows" not in marts.tables:
         return note(marts.unavailable("dq_rejected_rows") or "")
     rows = marts.rows(
-        "select source_table, reason, count(*) as rows from dq_rejected_rows "
-        "group by all order by source_table, rows desc"
+        """
+        select source_table, reason, count(*) as rows from dq_rejected_rows
+        group by all order by source_table, rows desc
+        """
     )
     if not rows:
         return paragraph("No raw row was rejected.")

@@ -8,6 +8,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 from plotly.io import to_html
+from plotly.subplots import make_subplots
 
 # one colour per category, the same in every chart of the page
 PALETTE = (
@@ -47,6 +48,11 @@ def chart(figure: go.Figure, key: str, height: int = 420) -> str:
         div_id=f"chart-{key}",
         config=CHART_CONFIG,
     )
+
+
+def side_by_side(*titles: str, shared_yaxes: bool = False) -> go.Figure:
+    """A figure of charts in one row, one per title; traces go in with row=1, col=position."""
+    return make_subplots(rows=1, cols=len(titles), subplot_titles=titles, shared_yaxes=shared_yaxes)
 
 
 def integer(value: Any) -> str:

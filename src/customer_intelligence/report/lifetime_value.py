@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .elements import chart, decimal, integer, note, percent, table, tiles
+from .elements import chart, decimal, integer, note, percent, side_by_side, table, tiles
 from .section import Marts, section
 
 
@@ -17,20 +16,20 @@ from .section import Marts, section
 )
 def lifetime_value(marts: Marts) -> str:
     rows = marts.rows(
-        "select segment.segment_name, count(*) as customers,"
-        " sum(clv.predicted_clv) as predicted_clv, avg(clv.predicted_clv) as mean_clv,"
-        " avg(clv.p_alive) as mean_p_alive,"
-        " count(*) filter (where clv.churn_risk = 'high') as high,"
-        " count(*) filter (where clv.churn_risk = 'medium') as medium,"
-        " count(*) filter (where clv.churn_risk = 'low') as low"
-        " from customer_lifetime_value as clv"
-        " inner join customer_segments as segment using (customer_id)"
-        " group by segment.segment_name order by predicted_clv desc nulls last"
+        """
+        select segment.segment_name, count(*) as customers,
+        sum(clv.predicted_clv) as predicted_clv, avg(clv.predicted_clv) as mean_clv,
+        avg(clv.p_alive) as mean_p_alive,
+        count(*) filter (where clv.churn_risk = 'high') as high,
+        count(*) filter (where clv.churn_risk = 'medium') as medium,
+        count(*) filter (where clv.churn_risk = 'low') as low
+        from customer_lifetime_value as clv
+        inner join customer_segments as segment using (customer_id)
+        group by segment.segment_name order by predicted_clv desc nulls last
+        """
     )
     names = [row["segment_name"] for row in rows]
-    figure = make_subplots(
-        rows=1, cols=2, subplot_titles=("Predicted CLV (sum)", "Customers by churn risk")
-    )
+    figure = side_by_side("Predicted CLV (sum)", "Customers by churn risk")
     figure.add_trace(
         go.Bar(x=names, y=[row["predicted_clv"] for row in rows], showlegend=False), 1, 1
     )

@@ -28,9 +28,11 @@ def baskets_and_recommendations(marts: Marts) -> str:
         body += note(missing)
     else:
         rules = marts.rows(
-            "select antecedent, antecedent_2, consequent, antecedent_name, antecedent_2_name,"
-            " consequent_name, support, confidence, lift, pair_orders from basket_rules"
-            f" order by lift desc, pair_orders desc limit {TOP_BASKET_RULES}"
+            f"""
+            select antecedent, antecedent_2, consequent, antecedent_name, antecedent_2_name,
+            consequent_name, support, confidence, lift, pair_orders from basket_rules
+            order by lift desc, pair_orders desc limit {TOP_BASKET_RULES}
+            """
         )
         labels = [
             " + ".join(
@@ -70,11 +72,13 @@ def baskets_and_recommendations(marts: Marts) -> str:
         body += note(missing)
     else:
         recommendations = marts.rows(
-            "select summaries.segment_name, recommendations.rank, recommendations.product_id, "
-            "recommendations.score, recommendations.buyers "
-            "from segment_recommendations as recommendations "
-            "inner join segment_summaries as summaries using (segment_id) "
-            "order by recommendations.segment_id, recommendations.rank"
+            """
+            select summaries.segment_name, recommendations.rank, recommendations.product_id,
+            recommendations.score, recommendations.buyers
+            from segment_recommendations as recommendations
+            inner join segment_summaries as summaries using (segment_id)
+            order by recommendations.segment_id, recommendations.rank
+            """
         )
         body += "<h3>What each segment buys out of proportion</h3>"
         body += table(
@@ -100,12 +104,16 @@ def recommendation_hold_out(marts: Marts) -> str:
     if missing:
         return note(missing)
     served = marts.rows(
-        "select candidate, weight_segment, weight_rules, weight_popularity, chosen_by"
-        " from recommendation_blend_weights where is_chosen"
+        """
+        select candidate, weight_segment, weight_rules, weight_popularity, chosen_by
+        from recommendation_blend_weights where is_chosen
+        """
     )
     evaluation = marts.rows(
-        "select model, customers_evaluated, hit_rate_at_3, hit_rate_standard_error, recall_at_3"
-        " from recommendation_evaluation order by model = 'blended' desc, hit_rate_at_3 desc"
+        """
+        select model, customers_evaluated, hit_rate_at_3, hit_rate_standard_error, recall_at_3
+        from recommendation_evaluation order by model = 'blended' desc, hit_rate_at_3 desc
+        """
     )
     body = "<h3>How often customers bought an offer (hold-out, top 3)</h3>"
     if served:

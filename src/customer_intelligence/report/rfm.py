@@ -17,11 +17,15 @@ SEGMENT_COLOURS = tuple(qualitative.Set3)
 @section("rfm", "RFM grid: customers by recency and frequency score", "customer_rfm")
 def rfm_grid(marts: Marts) -> str:
     cells = marts.rows(
-        "select r_score, f_score, rfm_segment, count(*) as customers from customer_rfm "
-        "where r_score is not null group by all order by r_score, f_score, customers desc"
+        """
+        select r_score, f_score, rfm_segment, count(*) as customers from customer_rfm
+        where r_score is not null group by all order by r_score, f_score, customers desc
+        """
     )
     without_orders = marts.rows(
-        "select count(*) as customers from customer_rfm where r_score is null"
+        """
+        select count(*) as customers from customer_rfm where r_score is null
+        """
     )[0]["customers"]
     # a map may split one R x F cell by M score: the cell shows its largest segment
     largest: dict[tuple[int, int], dict[str, Any]] = {}
@@ -75,8 +79,10 @@ def rfm_grid(marts: Marts) -> str:
     if without_orders:
         body += paragraph(f"{without_orders:,} customers without orders are not on the grid.")
     segment_sizes = marts.rows(
-        "select rfm_segment, rfm_group, count(*) as customers from customer_rfm "
-        "group by all order by customers desc, rfm_segment"
+        """
+        select rfm_segment, rfm_group, count(*) as customers from customer_rfm
+        group by all order by customers desc, rfm_segment
+        """
     )
     body += table(
         ("RFM segment", "Group", "Customers"),

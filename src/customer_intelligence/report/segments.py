@@ -7,9 +7,8 @@ import html
 import math
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from .elements import chart, decimal, integer, note, paragraph, percent, table
+from .elements import chart, decimal, integer, note, paragraph, percent, side_by_side, table
 from .section import Marts, section
 
 # the profile heat map's colours run from index 25 to 400 (log2 of index / 100 from -2 to 2)
@@ -19,13 +18,13 @@ INDEX_COLOUR_RANGE = 2
 @section("k-selection", "How many segments: the k-selection", "segmentation_model_selection")
 def k_selection(marts: Marts) -> str:
     rows = marts.rows(
-        "select k, inertia, silhouette, stability, is_knee, is_chosen "
-        "from segmentation_model_selection order by k"
+        """
+        select k, inertia, silhouette, stability, is_knee, is_chosen
+        from segmentation_model_selection order by k
+        """
     )
     ks = [row["k"] for row in rows]
-    figure = make_subplots(
-        rows=1, cols=2, subplot_titles=("Inertia (elbow)", "Silhouette (higher is better)")
-    )
+    figure = side_by_side("Inertia (elbow)", "Silhouette (higher is better)")
     figure.add_trace(
         go.Scatter(x=ks, y=[row["inertia"] for row in rows], mode="lines+markers", name="inertia"),
         row=1,
@@ -77,9 +76,11 @@ def k_selection(marts: Marts) -> str:
 @section("segments", "Segments: who they are", "segment_summaries")
 def segment_overview(marts: Marts) -> str:
     segments = marts.rows(
-        "select segment_id, segment_name, segment_description, customers, customer_share, "
-        "revenue, revenue_share, preferred_channel, top_categories "
-        "from segment_summaries order by segment_id"
+        """
+        select segment_id, segment_name, segment_description, customers, customer_share,
+        revenue, revenue_share, preferred_channel, top_categories
+        from segment_summaries order by segment_id
+        """
     )
     names = [row["segment_name"] for row in segments]
     shares = go.Figure()
@@ -126,8 +127,10 @@ def segment_overview(marts: Marts) -> str:
     )
     if marts.unavailable("segment_profiles") is None:
         profiles = marts.rows(
-            "select segment_name, feature, index_vs_population from segment_profiles "
-            "order by segment_id, feature"
+            """
+            select segment_name, feature, index_vs_population from segment_profiles
+            order by segment_id, feature
+            """
         )
         features = sorted({row["feature"] for row in profiles})
         index = {
@@ -176,8 +179,10 @@ def model_versions(marts: Marts) -> str:
     if missing:
         return note(missing)
     versions = marts.rows(
-        "select model_version, trained_at, k, fit_start, customers_moved, customers_fitted "
-        "from segmentation_model_registry order by trained_at desc"
+        """
+        select model_version, trained_at, k, fit_start, customers_moved, customers_fitted
+        from segmentation_model_registry order by trained_at desc
+        """
     )
     intro = paragraph(
         "K-means model versions: a rebuild starts from the previous centroids ('previous') "
@@ -208,8 +213,10 @@ def segment_migration(marts: Marts) -> str:
     if missing:
         return versions + note(missing)
     moves = marts.rows(
-        "select segmentation, from_segment, to_segment, sum(customers) as customers "
-        "from fct_segment_transitions group by all order by segmentation, customers desc"
+        """
+        select segmentation, from_segment, to_segment, sum(customers) as customers
+        from fct_segment_transitions group by all order by segmentation, customers desc
+        """
     )
     latest = marts.rows("select max(valid_from_date) as day from fct_segment_transitions")[0]["day"]
     body = versions + paragraph(

@@ -39,4 +39,6 @@ def sample_positions(matrix: np.ndarray | ScaledTable, size: int, seed: int) -> 
 
 
 def row_keys(matrix: np.ndarray | ScaledTable, positions: np.ndarray) -> np.ndarray:
+    """The key of each row taken, which keyed k-means++ draws by: customer_id where the rows
+    carry it, else the row position."""
     return matrix.keys(positions) if isinstance(matrix, ScaledTable) else positions

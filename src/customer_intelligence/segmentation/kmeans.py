@@ -20,10 +20,10 @@ FIT_SAMPLE_SIZE = 200_000
 # Several k-means++ starts: one start can land in a poor local minimum and fake instability.
 N_INIT = 4
 
-# scikit-learn's OpenMP and BLAS threads, for every fit of the segmentation. dbt runs another model beside this
-# one on the machine's cores, and threads that wait for a busy core spin: at 1M customers on a
-# loaded 2-core machine select_k took 128 s on all cores and 27 s on one. One thread also adds up
-# k-means sums in one fixed order, so a refit repeats to the last bit.
+# scikit-learn's OpenMP and BLAS threads, for every fit of the segmentation. dbt runs another
+# model beside this one on the machine's cores, and threads that wait for a busy core spin: at 1M
+# customers on a loaded 2-core machine select_k took 128 s on all cores and 27 s on one. One
+# thread also adds up k-means sums in one fixed order, so a refit repeats to the last bit.
 one_thread = threadpool_limits.wrap(limits=1)
 
 # a refit from the previous centroids is replaced by a fresh k-means++ fit only when the fresh

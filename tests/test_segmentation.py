@@ -237,7 +237,7 @@ def test_select_k_scores_silhouette_on_the_sample_only(monkeypatch):
         sizes.append(len(points))
         return 0.5
 
-    monkeypatch.setattr(segmentation, "silhouette_score", recording_silhouette)
+    monkeypatch.setattr(segmentation.selection, "silhouette_score", recording_silhouette)
 
     segmentation.select_k(blobs(rows=2_000), range(2, 5), sample_size=300, bootstrap_runs=1)
 
@@ -493,19 +493,19 @@ def test_two_runs_give_identical_labels():
 def test_fits_run_on_one_thread(monkeypatch):
     """dbt runs another model beside these fits: threads waiting for a busy core spin."""
     threads = []
-    real_silhouette = segmentation.silhouette_score
+    real_silhouette = segmentation.selection.silhouette_score
 
     def recording_silhouette(points, labels):
         threads.append(max(pool["num_threads"] for pool in threadpool_info()))
         return real_silhouette(points, labels)
 
-    class RecordingKMeans(segmentation.KMeans):
+    class RecordingKMeans(segmentation.kmeans.KMeans):
         def fit(self, *args, **kwargs):
             threads.append(max(pool["num_threads"] for pool in threadpool_info()))
             return super().fit(*args, **kwargs)
 
-    monkeypatch.setattr(segmentation, "silhouette_score", recording_silhouette)
-    monkeypatch.setattr(segmentation, "KMeans", RecordingKMeans)
+    monkeypatch.setattr(segmentation.selection, "silhouette_score", recording_silhouette)
+    monkeypatch.setattr(segmentation.kmeans, "KMeans", RecordingKMeans)
     rows = blobs(rows=600)
 
     segmentation.select_k(rows, range(2, 4), sample_size=300, bootstrap_runs=1)
